@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * harden_defaults: hold three hardening sysctls at or above a floor.
+ *
+ * Shared declarations. Each .c file owns one concern: main.c the
+ * parameters and the load/unload order, knobs.c reading and raising the
+ * sysctls, hooks.c the kprobes, poll.c the periodic check, events.c
+ * what an event records and logs, sysfs.c /sys/kernel/harden_defaults.
+ */
+#ifndef HARDEN_DEFAULTS_H
+#define HARDEN_DEFAULTS_H
+
+#include <linux/atomic.h>
+#include <linux/kobject.h>
+#include <linux/kprobes.h>
+#include <linux/mutex.h>
+#include <linux/ratelimit.h>
+#include <linux/sched.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+
+#define HD_VERSION	"0.1.0"
+
+enum hd_mode {
+	HD_MODE_WARN,
+	HD_MODE_ENFORCE,
+	HD_MODE_LOCK,
+	HD_NR_MODES
+};
+
+extern const char * const hd_mode_names[HD_NR_MODES];
+
+enum hd_detector {
+	HD_DETECT_NONE,
+	HD_DETECT_POLL,
+	HD_DETECT_KPROBE,
+};
+
+enum hd_action {
+	HD_ACT_WARNED,		/* the lowering stands, it was logged */
+	HD_ACT_REFUSED,		/* the writer got EPERM, nothing stored */
+	HD_ACT_RESTORED,	/* found by the periodic check, put back */
+};
+
+/**
+ * struct hd_event - one lowering, as recorded in <knob>/last_event
+ * @time: wall-clock seconds
+ * @pid: writer's pid in the initial namespace, 0 when unknown
+ * @comm: writer's command name, raw (escape before printing)
+ * @uid: writer's uid in the initial user namespace
+ * @auid: writer's login uid, or -1 when unset or unknown
+ * @old: value before the write
+ * @new: value written
+ * @action: what the module did about it
+ */
+struct hd_event {
+	time64_t time;
+	pid_t pid;
+	char comm[TASK_COMM_LEN];
+	s64 uid;
+	s64 auid;
+	int old;
+	int new;
+	enum hd_action action;
+};
+
+/**
+ * struct hd_knob - one guarded sysctl
+ * @name: short name, also the sysfs directory
+ * @sysctl: dotted sysctl name, for log lines
+ * @path: its file under /proc/sys
+ * @handler: the kernel's proc handler for it, the kprobe target
+ * @procname: the ctl_table entry's procname, to recognise it
+ * @cap: capability the handler demands of a writer
+ * @max: highest value the kernel accepts
+ * @sticky_max: once at @max the kernel refuses any change (Yama at 3)
+ * @root_only: the kernel hides the value from unprivileged readers
+ * @floor: lowest value allowed; 0 means report only
+ * @file: the /proc/sys file, opened at load; NULL when absent
+ * @data: the sysctl's variable, learnt from the handler; NULL until then
+ * @seen: last value known to have been written, so the periodic check
+ *	does not report again what the hook already did
+ * @detector: how lowerings are caught
+ * @kp: the kprobe on @handler
+ * @events: lowering events since load
+ * @lock: protects @last and @has_last
+ * @last: the most recent event
+ * @has_last: @last is valid
+ * @log_rs: rate limit of the dmesg lines
+ * @log_missed: dmesg lines suppressed since the last one printed
+ * @audit_rs: rate limit of the audit records
+ * @audit_missed: audit records suppressed since the last one sent
+ * @kobj: the knob's sysfs directory
+ */
+struct hd_knob {
+	const char *name;
+	const char *sysctl;
+	const char *path;
+	const char *handler;
+	const char *procname;
+	int cap;
+	int max;
+	bool sticky_max;
+	bool root_only;
+
+	int floor;
+	struct file *file;
+	int *data;
+	int seen;
+	enum hd_detector detector;
+	struct kprobe kp;
+
+	atomic64_t events;
+	spinlock_t lock;
+	struct hd_event last;
+	bool has_last;
+	struct ratelimit_state log_rs;
+	atomic_t log_missed;
+	struct ratelimit_state audit_rs;
+	atomic_t audit_missed;
+
+	struct kobject *kobj;
+};
+
+#define HD_NR_KNOBS	3
+extern struct hd_knob hd_knobs[HD_NR_KNOBS];
+
+#define hd_for_each_knob(k) \
+	for ((k) = hd_knobs; (k) < hd_knobs + HD_NR_KNOBS; (k)++)
+
+/* Mode and floors change under hd_config_lock; hot paths use READ_ONCE. */
+extern struct mutex hd_config_lock;
+extern int hd_mode;
+
+/* knobs.c */
+int hd_knobs_open(void);
+void hd_knobs_close(void);
+int hd_knob_read(struct hd_knob *k, int *val);
+int hd_knob_raise(struct hd_knob *k, const char *why);
+void hd_knobs_raise_all(const char *why);
+
+/* hooks.c */
+void hd_hooks_register(bool use_kprobes);
+void hd_hooks_unregister(void);
+
+/* poll.c */
+void hd_poll_start(unsigned int interval);
+void hd_poll_stop(void);
+
+/* events.c */
+void hd_knob_init_events(struct hd_knob *k);
+void hd_event_write(struct hd_knob *k, int old, int new,
+		    enum hd_action action);
+void hd_event_found(struct hd_knob *k, int old, int new,
+		    enum hd_action action);
+int hd_event_format(struct hd_knob *k, char *buf, size_t size);
+const char *hd_action_name(enum hd_action action);
+
+/* sysfs.c */
+int hd_sysfs_init(void);
+void hd_sysfs_exit(void);
+
+/* main.c */
+int hd_set_mode(int mode);
+int hd_set_floor(struct hd_knob *k, int floor);
+
+#endif /* HARDEN_DEFAULTS_H */

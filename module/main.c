@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * harden_defaults: hold kernel.yama.ptrace_scope, kernel.kptr_restrict and
+ * net.core.bpf_jit_harden at or above a floor, report every lowering and,
+ * by mode, refuse it.
+ *
+ * This file holds the parameters, the mode and floor rules, and the order
+ * in which the module starts and stops.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/string.h>
+
+#include "harden_defaults.h"
+
+DEFINE_MUTEX(hd_config_lock);
+int hd_mode = HD_MODE_WARN;
+
+const char * const hd_mode_names[HD_NR_MODES] = {
+	[HD_MODE_WARN] = "warn",
+	[HD_MODE_ENFORCE] = "enforce",
+	[HD_MODE_LOCK] = "lock",
+};
+
+/*
+ * Parameters are only recorded while modprobe parses them; hd_init()
+ * judges them all before touching anything, so a bad one fails the load
+ * with a single line of ours instead of the kernel's generic message.
+ */
+struct hd_param {
+	const char *name;
+	int min;
+	int max;
+	const char * const *words;	/* NULL: a number in min..max */
+	int value;
+	char raw[16];
+	bool bad;
+};
+
+static int param_set(const char *val, const struct kernel_param *kp)
+{
+	struct hd_param *p = kp->arg;
+	int v;
+
+	strscpy(p->raw, val, sizeof(p->raw));
+	if (p->words)
+		v = sysfs_match_string(hd_mode_names, val);
+	else if (kstrtoint(val, 10, &v))
+		v = p->min - 1;
+	p->bad = v < p->min || v > p->max;
+	if (!p->bad)
+		p->value = v;
+	return 0;
+}
+
+static int param_get(char *buf, const struct kernel_param *kp)
+{
+	const struct hd_param *p = kp->arg;
+
+	if (p->words)
+		return sysfs_emit(buf, "%s\n", p->words[p->value]);
+	return sysfs_emit(buf, "%d\n", p->value);
+}
+
+static const struct kernel_param_ops hd_param_ops = {
+	.set = param_set,
+	.get = param_get,
+};
+
+#define HD_PARAM(_name, _min, _max, _def, _words, _desc)		\
+	static struct hd_param param_##_name = {			\
+		.name = #_name, .min = _min, .max = _max,		\
+		.value = _def, .words = _words,				\
+	};								\
+	module_param_cb(_name, &hd_param_ops, &param_##_name, 0444);	\
+	MODULE_PARM_DESC(_name, _desc)
+
+HD_PARAM(ptrace_scope, 0, 3, 1, NULL,
+	 "floor for kernel.yama.ptrace_scope, 0-3 (default 1; 0 = report only)");
+HD_PARAM(kptr_restrict, 0, 2, 1, NULL,
+	 "floor for kernel.kptr_restrict, 0-2 (default 1; 0 = report only)");
+HD_PARAM(bpf_jit_harden, 0, 2, 1, NULL,
+	 "floor for net.core.bpf_jit_harden, 0-2 (default 1; 0 = report only)");
+HD_PARAM(mode, HD_MODE_WARN, HD_MODE_LOCK, HD_MODE_WARN, hd_mode_names,
+	 "on a lowering: warn (default), enforce (refuse), lock (enforce until reboot)");
+HD_PARAM(poll_interval, 0, 3600, 5, NULL,
+	 "seconds between periodic checks, 0-3600 (default 5; 0 = off)");
+HD_PARAM(use_kprobes, 0, 1, 1, NULL,
+	 "hook the sysctl handlers, 0-1 (default 1; 0 = periodic check only)");
+
+/* In hd_knobs order. */
+static struct hd_param *const floor_params[HD_NR_KNOBS] = {
+	&param_ptrace_scope, &param_kptr_restrict, &param_bpf_jit_harden,
+};
+
+static struct hd_param *const all_params[] = {
+	&param_ptrace_scope, &param_kptr_restrict, &param_bpf_jit_harden,
+	&param_mode, &param_poll_interval, &param_use_kprobes,
+};
+
+static int check_params(void)
+{
+	const struct hd_param *p;
+	int i, err = 0;
+
+	for (i = 0; i < ARRAY_SIZE(all_params); i++) {
+		p = all_params[i];
+		if (!p->bad)
+			continue;
+		if (p->words)
+			pr_err("invalid %s=%s: must be warn, enforce or lock\n",
+			       p->name, p->raw);
+		else
+			pr_err("invalid %s=%s: must be an integer from %d to %d\n",
+			       p->name, p->raw, p->min, p->max);
+		err = -EINVAL;
+	}
+	return err;
+}
+
+/* Lock mode pins the module: rmmod fails until reboot. */
+static void enter_lock(void)
+{
+	__module_get(THIS_MODULE);
+	pr_notice("locked: mode and floors can only be raised until reboot, unload refused\n");
+}
+
+/**
+ * hd_set_mode() - change the mode
+ * @mode: the new mode
+ *
+ * Leaving lock mode is refused. Entering enforce or lock raises any knob
+ * that warn mode let drop, since below-floor is then impossible.
+ *
+ * Return: 0, or -EPERM when locked.
+ */
+int hd_set_mode(int mode)
+{
+	int old, err = 0;
+
+	mutex_lock(&hd_config_lock);
+	old = hd_mode;
+	if (old == HD_MODE_LOCK && mode != HD_MODE_LOCK) {
+		err = -EPERM;
+		goto out;
+	}
+	if (old == mode)
+		goto out;
+
+	WRITE_ONCE(hd_mode, mode);
+	pr_notice("mode %s -> %s\n", hd_mode_names[old], hd_mode_names[mode]);
+	if (mode == HD_MODE_LOCK)
+		enter_lock();
+	if (mode != HD_MODE_WARN)
+		hd_knobs_raise_all("on entering enforcement");
+out:
+	mutex_unlock(&hd_config_lock);
+	return err;
+}
+
+/**
+ * hd_set_floor() - change a knob's floor
+ * @k: the knob
+ * @floor: the new floor, already range-checked
+ *
+ * A higher floor applies at once: the knob is raised to it. A lower one
+ * is refused in lock mode.
+ *
+ * Return: 0, -EPERM when locked, or the raise's error.
+ */
+int hd_set_floor(struct hd_knob *k, int floor)
+{
+	int err = 0;
+
+	mutex_lock(&hd_config_lock);
+	if (floor < k->floor && hd_mode == HD_MODE_LOCK) {
+		err = -EPERM;
+		goto out;
+	}
+	if (floor != k->floor)
+		pr_notice("%s floor %d -> %d\n", k->sysctl, k->floor, floor);
+	WRITE_ONCE(k->floor, floor);
+	if (k->file) {
+		err = hd_knob_raise(k, "to the new floor");
+		err = err < 0 ? err : 0;
+	}
+out:
+	mutex_unlock(&hd_config_lock);
+	return err;
+}
+
+/* Bring a knob up to its floor at load, saying what was done. */
+static void apply_floor(struct hd_knob *k)
+{
+	int val;
+
+	if (!k->file)
+		return;
+	if (!k->floor) {
+		pr_info("%s floor 0: report only, left as is\n", k->sysctl);
+		return;
+	}
+	if (hd_knob_raise(k, "at load") == 0 && !hd_knob_read(k, &val))
+		pr_info("%s already %d (floor %d), left as is\n",
+			k->sysctl, val, k->floor);
+}
+
+static int __init hd_init(void)
+{
+	struct hd_knob *k;
+	int i, err;
+
+	err = check_params();
+	if (err)
+		return err;
+	for (i = 0; i < HD_NR_KNOBS; i++)
+		hd_knobs[i].floor = floor_params[i]->value;
+	hd_mode = param_mode.value;
+
+	err = hd_knobs_open();
+	if (err)
+		return err;
+
+	/* Watch first, so nothing slips between the raise and the hook. */
+	hd_hooks_register(param_use_kprobes.value);
+	mutex_lock(&hd_config_lock);
+	hd_for_each_knob(k)
+		apply_floor(k);
+	mutex_unlock(&hd_config_lock);
+
+	err = hd_sysfs_init();
+	if (err)
+		goto err_hooks;
+	hd_poll_start(param_poll_interval.value);
+
+	pr_info("loaded, version %s, mode %s\n", HD_VERSION,
+		hd_mode_names[hd_mode]);
+	if (hd_mode == HD_MODE_LOCK)
+		enter_lock();
+	return 0;
+
+err_hooks:
+	hd_hooks_unregister();
+	hd_knobs_close();
+	return err;
+}
+
+static void __exit hd_exit(void)
+{
+	if (hd_mode == HD_MODE_LOCK)
+		pr_crit("forced out while locked: the knobs are no longer guarded\n");
+	hd_sysfs_exit();
+	hd_poll_stop();
+	hd_hooks_unregister();
+	hd_knobs_close();
+	pr_info("unloaded; values left as they are\n");
+}
+
+module_init(hd_init);
+module_exit(hd_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_AUTHOR("The harden_defaults developers");
+MODULE_DESCRIPTION("Hold ptrace_scope, kptr_restrict and bpf_jit_harden at a floor and report lowerings");
+MODULE_VERSION(HD_VERSION);

@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The periodic check: every few seconds, compare each knob with its floor.
+ *
+ * For a knob without a hook it is the whole detection; for a hooked knob
+ * it catches what went around the handler (a direct write to the
+ * variable). In enforce and lock mode what it finds below the floor is
+ * put back, through the sysctl file like any other raise.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/jiffies.h>
+#include <linux/workqueue.h>
+
+#include "harden_defaults.h"
+
+static unsigned int poll_interval;
+
+static void poll_fn(struct work_struct *work);
+static DECLARE_DELAYED_WORK(poll_work, poll_fn);
+
+static void check_knob(struct hd_knob *k)
+{
+	int val, seen, floor = READ_ONCE(k->floor);
+
+	if (hd_knob_read(k, &val))
+		return;
+	seen = READ_ONCE(k->seen);
+	if (val >= floor) {
+		WRITE_ONCE(k->seen, val);
+		return;
+	}
+
+	if (READ_ONCE(hd_mode) == HD_MODE_WARN) {
+		/* In warn mode a lowering stands: report it once. */
+		if (val == seen)
+			return;
+		WRITE_ONCE(k->seen, val);
+		hd_event_found(k, seen, val, HD_ACT_WARNED);
+		return;
+	}
+
+	/* Nothing that went through a hook can be below floor here. */
+	hd_event_found(k, seen, val, HD_ACT_RESTORED);
+	hd_knob_raise(k, "by the periodic check");
+}
+
+static void poll_fn(struct work_struct *work)
+{
+	struct hd_knob *k;
+
+	mutex_lock(&hd_config_lock);
+	hd_for_each_knob(k)
+		if (k->file)
+			check_knob(k);
+	mutex_unlock(&hd_config_lock);
+
+	schedule_delayed_work(&poll_work, poll_interval * HZ);
+}
+
+/**
+ * hd_poll_start() - start the periodic check
+ * @interval: seconds between checks; 0 leaves it off
+ */
+void hd_poll_start(unsigned int interval)
+{
+	struct hd_knob *k;
+	int val;
+
+	hd_for_each_knob(k)
+		if (!hd_knob_read(k, &val))
+			WRITE_ONCE(k->seen, val);
+
+	poll_interval = interval;
+	if (interval)
+		schedule_delayed_work(&poll_work, interval * HZ);
+}
+
+/**
+ * hd_poll_stop() - stop the periodic check and wait for a running one
+ */
+void hd_poll_stop(void)
+{
+	if (poll_interval)
+		cancel_delayed_work_sync(&poll_work);
+}

@@ -1,0 +1,248 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * /sys/kernel/harden_defaults: the module's state, one value per file.
+ *
+ *	version, mode
+ *	<knob>/{sysctl,floor,value,state,events,last_event,detector}
+ *
+ * Everything under bpf_jit_harden/ is readable by root only, because the
+ * kernel hides net.core.bpf_jit_harden from unprivileged readers (its
+ * handler checks CAP_SYS_ADMIN on reads) and we must not leak it.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kernel.h>
+#include <linux/kobject.h>
+#include <linux/string.h>
+#include <linux/sysfs.h>
+
+#include "harden_defaults.h"
+
+static struct kobject *hd_kobj;
+
+static const char * const detector_names[] = {
+	[HD_DETECT_NONE] = "none",
+	[HD_DETECT_POLL] = "poll",
+	[HD_DETECT_KPROBE] = "kprobe",
+};
+
+static struct hd_knob *knob_of(struct kobject *kobj)
+{
+	struct hd_knob *k;
+
+	hd_for_each_knob(k)
+		if (k->kobj == kobj)
+			return k;
+	return NULL;
+}
+
+static ssize_t version_show(struct kobject *kobj, struct kobj_attribute *a,
+			    char *buf)
+{
+	return sysfs_emit(buf, "%s\n", HD_VERSION);
+}
+
+static ssize_t mode_show(struct kobject *kobj, struct kobj_attribute *a,
+			 char *buf)
+{
+	return sysfs_emit(buf, "%s\n", hd_mode_names[READ_ONCE(hd_mode)]);
+}
+
+static ssize_t mode_store(struct kobject *kobj, struct kobj_attribute *a,
+			  const char *buf, size_t count)
+{
+	int mode, err;
+
+	mode = sysfs_match_string(hd_mode_names, buf);
+	if (mode < 0)
+		return -EINVAL;
+	err = hd_set_mode(mode);
+	return err ? err : count;
+}
+
+static ssize_t sysctl_show(struct kobject *kobj, struct kobj_attribute *a,
+			   char *buf)
+{
+	return sysfs_emit(buf, "%s\n", knob_of(kobj)->sysctl);
+}
+
+static ssize_t floor_show(struct kobject *kobj, struct kobj_attribute *a,
+			  char *buf)
+{
+	return sysfs_emit(buf, "%d\n", READ_ONCE(knob_of(kobj)->floor));
+}
+
+static ssize_t floor_store(struct kobject *kobj, struct kobj_attribute *a,
+			   const char *buf, size_t count)
+{
+	struct hd_knob *k = knob_of(kobj);
+	int floor, err;
+
+	err = kstrtoint(buf, 10, &floor);
+	if (err || floor < 0 || floor > k->max)
+		return -EINVAL;
+	err = hd_set_floor(k, floor);
+	return err ? err : count;
+}
+
+static ssize_t value_show(struct kobject *kobj, struct kobj_attribute *a,
+			  char *buf)
+{
+	int val, err;
+
+	err = hd_knob_read(knob_of(kobj), &val);
+	if (err == -ENOENT)
+		return sysfs_emit(buf, "absent\n");
+	if (err)
+		return err;
+	return sysfs_emit(buf, "%d\n", val);
+}
+
+static ssize_t state_show(struct kobject *kobj, struct kobj_attribute *a,
+			  char *buf)
+{
+	struct hd_knob *k = knob_of(kobj);
+	int val, err;
+
+	err = hd_knob_read(k, &val);
+	if (err == -ENOENT)
+		return sysfs_emit(buf, "absent\n");
+	if (err)
+		return err;
+	return sysfs_emit(buf, "%s\n",
+			  val < READ_ONCE(k->floor) ? "below" : "ok");
+}
+
+static ssize_t events_show(struct kobject *kobj, struct kobj_attribute *a,
+			   char *buf)
+{
+	return sysfs_emit(buf, "%lld\n",
+			  (long long)atomic64_read(&knob_of(kobj)->events));
+}
+
+static ssize_t last_event_show(struct kobject *kobj,
+			       struct kobj_attribute *a, char *buf)
+{
+	return hd_event_format(knob_of(kobj), buf, PAGE_SIZE);
+}
+
+static ssize_t detector_show(struct kobject *kobj, struct kobj_attribute *a,
+			     char *buf)
+{
+	return sysfs_emit(buf, "%s\n", detector_names[knob_of(kobj)->detector]);
+}
+
+static struct kobj_attribute version_attr = __ATTR_RO(version);
+static struct kobj_attribute mode_attr = __ATTR_RW(mode);
+
+static struct attribute *top_attrs[] = {
+	&version_attr.attr,
+	&mode_attr.attr,
+	NULL,
+};
+
+static const struct attribute_group top_group = {
+	.attrs = top_attrs,
+};
+
+static struct kobj_attribute sysctl_attr = __ATTR_RO(sysctl);
+static struct kobj_attribute floor_attr = __ATTR_RW(floor);
+static struct kobj_attribute value_attr = __ATTR_RO(value);
+static struct kobj_attribute state_attr = __ATTR_RO(state);
+static struct kobj_attribute events_attr = __ATTR_RO(events);
+static struct kobj_attribute last_event_attr = __ATTR_RO(last_event);
+static struct kobj_attribute detector_attr = __ATTR_RO(detector);
+
+static struct attribute *knob_attrs[] = {
+	&sysctl_attr.attr,
+	&floor_attr.attr,
+	&value_attr.attr,
+	&state_attr.attr,
+	&events_attr.attr,
+	&last_event_attr.attr,
+	&detector_attr.attr,
+	NULL,
+};
+
+/* bpf_jit_harden/ drops every "other" and "group" permission bit. */
+static umode_t knob_attr_mode(struct kobject *kobj, struct attribute *attr,
+			      int n)
+{
+	struct hd_knob *k = knob_of(kobj);
+
+	if (k && k->root_only)
+		return attr->mode & 0700;
+	return attr->mode;
+}
+
+static const struct attribute_group knob_group = {
+	.attrs = knob_attrs,
+	.is_visible = knob_attr_mode,
+};
+
+static void remove_knob_dirs(void)
+{
+	struct hd_knob *k;
+
+	hd_for_each_knob(k) {
+		if (!k->kobj)
+			continue;
+		sysfs_remove_group(k->kobj, &knob_group);
+		kobject_put(k->kobj);
+		k->kobj = NULL;
+	}
+}
+
+/**
+ * hd_sysfs_init() - create /sys/kernel/harden_defaults and its files
+ *
+ * Return: 0 or a negative errno; nothing is left behind on failure.
+ */
+int hd_sysfs_init(void)
+{
+	struct hd_knob *k;
+	int err;
+
+	hd_kobj = kobject_create_and_add(KBUILD_MODNAME, kernel_kobj);
+	if (!hd_kobj)
+		return -ENOMEM;
+	err = sysfs_create_group(hd_kobj, &top_group);
+	if (err)
+		goto err_put;
+
+	hd_for_each_knob(k) {
+		k->kobj = kobject_create_and_add(k->name, hd_kobj);
+		if (!k->kobj) {
+			err = -ENOMEM;
+			goto err_knobs;
+		}
+		err = sysfs_create_group(k->kobj, &knob_group);
+		if (err) {
+			kobject_put(k->kobj);
+			k->kobj = NULL;
+			goto err_knobs;
+		}
+	}
+	return 0;
+
+err_knobs:
+	remove_knob_dirs();
+	sysfs_remove_group(hd_kobj, &top_group);
+err_put:
+	kobject_put(hd_kobj);
+	hd_kobj = NULL;
+	return err;
+}
+
+/**
+ * hd_sysfs_exit() - remove what hd_sysfs_init() created
+ *
+ * Returns once no reader or writer of ours is running.
+ */
+void hd_sysfs_exit(void)
+{
+	remove_knob_dirs();
+	sysfs_remove_group(hd_kobj, &top_group);
+	kobject_put(hd_kobj);
+	hd_kobj = NULL;
+}

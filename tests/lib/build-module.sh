@@ -1,0 +1,53 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Build harden_defaults.ko for one kernel of the matrix, out of the source
+# tree, with W=1. Any compiler warning fails the build.
+#
+#   build-module.sh LABEL OUTDIR [extra make args, e.g. C=2]
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+. "$here/common.sh"
+
+label=$1 out=$2
+shift 2
+# shellcheck disable=SC1090
+. "$HD_CACHE/k/$label/env"
+
+rm -rf "$out"
+mkdir -p "$out"
+cp -r "$top/Kbuild" "$top/module" "$out/"
+
+log=$out/build.log
+if [ -n "$CHROOT" ]; then
+	# The tree must be visible inside the build root; /proc is needed by
+	# objtool.
+	inner=/build/hd-$$
+	mkdir -p "$CHROOT$inner" "$CHROOT/proc"
+	cp -r "$out/Kbuild" "$out/module" "$CHROOT$inner/"
+	mountpoint -q "$CHROOT/proc" || mount -t proc proc "$CHROOT/proc"
+	set +e
+	chroot "$CHROOT" make -C "$KDIR" M="$inner" W=1 "$@" modules \
+		>"$log" 2>&1
+	rc=$?
+	set -e
+	cp "$CHROOT$inner/harden_defaults.ko" "$out/" 2>/dev/null || true
+	rm -rf "${CHROOT:?}$inner"
+	umount "$CHROOT/proc"
+else
+	set +e
+	make -C "$KDIR" M="$out" W=1 "$@" modules >"$log" 2>&1
+	rc=$?
+	set -e
+fi
+if [ "$rc" != 0 ] || [ ! -e "$out/harden_defaults.ko" ]; then
+	cat "$log" >&2
+	echo "build for $label failed" >&2
+	exit 1
+fi
+if grep -E 'warning:|error:' "$log" >&2; then
+	echo "build for $label has warnings" >&2
+	exit 1
+fi

@@ -1,0 +1,15 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Install what the tests need on a fresh Debian 12 machine (as root), and
+# fetch the kselftest headers. Quick when everything is already there.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/common.sh"
+
+if ! dpkg -s qemu-system-x86 busybox-static cpio mmdebstrap >/dev/null 2>&1; then
+	apt-get -q update >/dev/null
+fi
+hd_need qemu-system-x86 busybox-static cpio kmod mmdebstrap sparse \
+	libelf-dev bc flex bison dwarves xz-utils zstd python3 libc6-dev
+"$here/ksrc.sh" >/dev/null

@@ -1,0 +1,180 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Boot Debian kernels under QEMU with the module and the test programs,
+# run the tests as PID 1 and judge the console.
+#
+#   tests/vm.sh [-k "6.1 6.12 7"] [-t "load sysfs"] [-o TESTNAME]
+#               [--shell | --demo] [--bench]
+#
+#   -k  kernels (labels), default all three
+#   -t  test programs to run, default all
+#   -o  only this test name inside them (kselftest -t)
+#   --shell  leave a shell in the VM (newest kernel unless -k)
+#   --demo   load the module, show dmesg and sysfs, power off
+#
+# A failed test, an oops, a WARN, or a guest that never reached its end
+# marker fails the run. Ends with "N passed, N failed".
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/.." && pwd)
+. "$here/lib/common.sh"
+
+kernels="6.1 6.12 7"
+tests=""
+only=""
+what=tests
+while [ $# -gt 0 ]; do
+	case $1 in
+	-k) kernels=$2; shift ;;
+	-t) tests=$2; shift ;;
+	-o) only=$2; shift ;;
+	--shell) what=shell ;;
+	--demo) what=demo ;;
+	--bench) what=bench ;;
+	*) echo "usage: $0 [-k KERNELS] [-t TESTS] [-o NAME] [--shell|--demo|--bench]" >&2
+	   exit 2 ;;
+	esac
+	shift
+done
+if [ "$what" = shell ] || [ "$what" = demo ]; then
+	[ "$kernels" = "6.1 6.12 7" ] && kernels=7
+fi
+
+: "${HD_BUILD:=$top/build}"
+: "${HD_VM_TIMEOUT:=1500}"
+: "${HD_ACCEL:=tcg}"
+
+set -e
+"$here/lib/setup.sh"
+# shellcheck disable=SC2086
+"$here/lib/kernels.sh" $kernels
+make -s -C "$here/vm" KSFT="$HD_CACHE/ksrc/selftests" OUT="$HD_BUILD/vm"
+[ -e "$top/tools/Makefile" ] &&
+	make -s -C "$top/tools" OUT="$HD_BUILD/tools"
+set +e
+
+passed=0 failed=0
+
+result() {	# ok|fail LABEL NAME
+	if [ "$1" = ok ]; then
+		passed=$((passed + 1))
+		echo "ok - $2: $3"
+	else
+		failed=$((failed + 1))
+		echo "not ok - $2: $3"
+	fi
+}
+
+pack() {	# LABEL KDIR_OUT -> initramfs path
+	local label=$1 out=$2 root=$2/initramfs
+	rm -rf "$root"
+	mkdir -p "$root/bin" "$root/tests" "$root/lib/hd" "$root/etc" \
+		"$root/proc" "$root/sys" "$root/dev" "$root/tmp" \
+		"$root/usr/lib/systemd" "$root/usr/lib/sysctl.d"
+	cp /bin/busybox "$root/bin/busybox"
+	ln -s busybox "$root/bin/sh"
+	install -m 0755 "$here/vm/init" "$root/init"
+	cp "$HD_BUILD/vm/"* "$root/tests/"
+	[ -e "$HD_BUILD/tools/harden-status" ] &&
+		cp "$HD_BUILD/tools/harden-status" "$root/bin/"
+	cp "$out/harden_defaults.ko" "$root/lib/hd/"
+	# shellcheck disable=SC1090
+	. "$HD_CACHE/k/$label/env"
+	local tb
+	tb=$(find "$MODDIR" -name 'test_bpf.ko*' | head -n 1)
+	if [ -n "$tb" ]; then
+		case $tb in
+		*.xz) xz -dc "$tb" >"$root/lib/hd/test_bpf.ko" ;;
+		*.zst) zstd -qdc "$tb" >"$root/lib/hd/test_bpf.ko" ;;
+		*) cp "$tb" "$root/lib/hd/test_bpf.ko" ;;
+		esac
+	fi
+	echo "root:x:0:0:root:/:/bin/sh" >"$root/etc/passwd"
+	echo "nobody:x:65534:65534:nobody:/:/bin/false" >>"$root/etc/passwd"
+	echo "root:x:0:" >"$root/etc/group"
+	(cd "$root" && find . | cpio -o -H newc --quiet) >"$out/initramfs.cpio"
+	echo "$out/initramfs.cpio"
+}
+
+boot() {	# LABEL INITRAMFS LOG [interactive]
+	local label=$1 initrd=$2 log=$3 cmd accel
+	# shellcheck disable=SC1090
+	. "$HD_CACHE/k/$label/env"
+	cmd="console=ttyS0 panic=-1 panic_on_warn=1 audit=1 oops=panic"
+	cmd="$cmd hd.tests=$(echo "$tests" | tr ' ' ',')"
+	[ -n "$only" ] && cmd="$cmd hd.args=-t,$only"
+	case $what in
+	shell) cmd="$cmd hd.shell=1" ;;
+	demo) cmd="$cmd hd.demo=1" ;;
+	esac
+	accel=$HD_ACCEL
+	[ "$accel" = kvm ] && [ ! -w /dev/kvm ] && accel=tcg
+	if [ "$what" = shell ]; then
+		qemu-system-x86_64 -accel "$accel" -m 1024 -smp 2 -nographic \
+			-no-reboot -kernel "$VMLINUZ" -initrd "$initrd" \
+			-append "$cmd"
+		return
+	fi
+	timeout "$HD_VM_TIMEOUT" qemu-system-x86_64 -accel "$accel" \
+		-m 1024 -smp 2 -display none -monitor none -no-reboot \
+		-serial "file:$log" -kernel "$VMLINUZ" -initrd "$initrd" \
+		-append "$cmd" </dev/null
+}
+
+judge() {	# LABEL LOG
+	local label=$1 log=$2 line
+	tr -d '\r' <"$log" >"$log.txt"
+	# The TAP of each program, as the guest printed it.
+	sed -n '/^HD-TEST-BEGIN/,/^HD-DMESG-BEGIN/p' "$log.txt" |
+		grep -v -e '^HD-' | sed "s/^/    /"
+	while IFS= read -r line; do
+		case $line in
+		"ok "*"# SKIP"*) echo "skip - $label: ${line#ok [0-9]* }" ;;
+		"ok "*) result ok "$label" "${line#ok [0-9]* }" ;;
+		"not ok "*) result fail "$label" "${line#not ok [0-9]* }" ;;
+		"HD-TEST-END "*" rc="[!0]*)
+			result fail "$label" "program ${line#HD-TEST-END }" ;;
+		esac
+	done < <(sed -n '/^HD-TEST-BEGIN/,/^HD-DMESG-BEGIN/p' "$log.txt")
+	if grep -q '^HD-VM-DONE' "$log.txt"; then
+		result ok "$label" "guest ran to its end marker"
+	else
+		result fail "$label" "guest never reached its end marker (panic, hang or timeout)"
+		tail -n 40 "$log.txt" | sed 's/^/    | /'
+	fi
+	if sed -n '/^HD-DMESG-BEGIN/,/^HD-DMESG-END/p' "$log.txt" |
+		grep -E 'WARNING:|BUG:|Oops|Call Trace|general protection|UBSAN|KASAN' \
+		>"$log.bad"; then
+		result fail "$label" "kernel log has a warning or an oops"
+		sed 's/^/    | /' "$log.bad" | head -n 40
+	else
+		result ok "$label" "kernel log has no warning or oops"
+	fi
+}
+
+for label in $kernels; do
+	kout=$HD_BUILD/$label
+	echo "# kernel $label"
+	if ! "$here/lib/build-module.sh" "$label" "$kout"; then
+		result fail "$label" "module builds with W=1 and no warning"
+		continue
+	fi
+	result ok "$label" "module builds with W=1 and no warning"
+	initrd=$(pack "$label" "$kout")
+	log=$kout/console.log
+	start=$(date +%s)
+	boot "$label" "$initrd" "$log"
+	[ "$what" = shell ] && exit 0
+	if [ "$what" = demo ]; then
+		tr -d '\r' <"$log" | sed -n '/^HD-DEMO-BEGIN/,/^HD-DEMO-END/p' |
+			grep -v '^HD-'
+		exit 0
+	fi
+	echo "# kernel $label: guest ran $(( $(date +%s) - start )) s"
+	judge "$label" "$log"
+done
+
+echo "# vm: $passed passed, $failed failed"
+[ "$failed" = 0 ]

@@ -1,0 +1,313 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * What each raised knob really does to the people it restricts:
+ *   ptrace_scope   a process cannot attach to a sibling, or at 2 to its
+ *                  own child;
+ *   kptr_restrict  /proc/kallsyms shows zeros to unprivileged readers,
+ *                  and at 2 to root as well;
+ *   bpf_jit_harden a constant in a BPF program no longer appears in its
+ *                  JIT image (blinded) for an unprivileged loader, and
+ *                  at 2 for a privileged one too.
+ * Every test first shows the effect is absent at 0, so it can fail.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <linux/bpf.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "hd_test.h"
+
+/* ---- ptrace ---- */
+
+/* Attach to pid and detach; 0 or the errno of the attach. */
+static int attach(pid_t pid)
+{
+	int status;
+
+	if (ptrace(PTRACE_ATTACH, pid, NULL, NULL))
+		return errno;
+	waitpid(pid, &status, __WALL);
+	ptrace(PTRACE_DETACH, pid, NULL, NULL);
+	return 0;
+}
+
+static int attach_target(void *arg)
+{
+	(void)arg;
+	prctl(PR_SET_DUMPABLE, 1);
+	for (;;)
+		pause();
+	return 0;
+}
+
+static int attach_pid(void *arg)
+{
+	prctl(PR_SET_DUMPABLE, 1);
+	return attach(*(pid_t *)arg);
+}
+
+/* An unprivileged process attaches to another one that is no child. */
+static int attach_sibling(void)
+{
+	pid_t target;
+	int ret;
+
+	target = fork();
+	if (!target) {
+		if (setresgid(NOBODY, NOBODY, NOBODY) ||
+		    setresuid(NOBODY, NOBODY, NOBODY))
+			_exit(1);
+		attach_target(NULL);
+	}
+	usleep(100000);
+	ret = run_as(NOBODY, attach_pid, &target);
+	kill(target, SIGKILL);
+	waitpid(target, NULL, 0);
+	return ret;
+}
+
+static int attach_own_child(void *arg)
+{
+	pid_t child;
+	int ret;
+
+	(void)arg;
+	prctl(PR_SET_DUMPABLE, 1);
+	child = fork();
+	if (!child)
+		attach_target(NULL);
+	usleep(100000);
+	ret = attach(child);
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	return ret;
+}
+
+static int attach_child(void)
+{
+	return run_as(NOBODY, attach_own_child, NULL);
+}
+
+FIXTURE(effects) {
+	int unused;
+};
+
+FIXTURE_SETUP(effects)
+{
+	ASSERT_EQ(0, hd_reset());
+}
+
+FIXTURE_TEARDOWN(effects)
+{
+	hd_reset();
+}
+
+TEST_F(effects, ptrace_scope)
+{
+	/* At 0 both attaches work: the test can tell. */
+	ASSERT_EQ(0, attach_sibling());
+	ASSERT_EQ(0, attach_child());
+
+	ASSERT_EQ(0, hd_load(NULL));
+	EXPECT_EQ(EPERM, attach_sibling());
+	EXPECT_EQ(0, attach_child());
+	ASSERT_EQ(0, hd_unload());
+
+	ASSERT_EQ(0, hd_load("ptrace_scope=2"));
+	EXPECT_EQ(EPERM, attach_sibling());
+	EXPECT_EQ(EPERM, attach_child());
+}
+
+/* ---- kallsyms ---- */
+
+/* 1 if the first lines of /proc/kallsyms carry real addresses, else 0. */
+static int kallsyms_shows(void *arg)
+{
+	char line[256];
+	int real = 0, n = 0;
+	FILE *f;
+
+	(void)arg;
+	f = fopen("/proc/kallsyms", "r");
+	if (!f)
+		return 100;
+	while (n < 50 && fgets(line, sizeof(line), f)) {
+		if (strtoull(line, NULL, 16))
+			real++;
+		n++;
+	}
+	fclose(f);
+	if (n < 50)
+		return 101;
+	return real ? 1 : 0;
+}
+
+TEST_F(effects, kptr_restrict)
+{
+	/* With perf_event_paranoid <= 1, kptr_restrict alone decides. */
+	ASSERT_EQ(0, sysctl_set("/proc/sys/kernel/perf_event_paranoid", 1));
+	ASSERT_EQ(1, run_as(NOBODY, kallsyms_shows, NULL));
+	ASSERT_EQ(1, run_as(0, kallsyms_shows, NULL));
+
+	ASSERT_EQ(0, hd_load(NULL));
+	EXPECT_EQ(0, run_as(NOBODY, kallsyms_shows, NULL));
+	EXPECT_EQ(1, run_as(0, kallsyms_shows, NULL));
+	ASSERT_EQ(0, hd_unload());
+
+	ASSERT_EQ(0, hd_load("kptr_restrict=2"));
+	EXPECT_EQ(0, run_as(NOBODY, kallsyms_shows, NULL));
+	EXPECT_EQ(0, run_as(0, kallsyms_shows, NULL));
+}
+
+/* ---- BPF JIT constant blinding ---- */
+
+#define MAGIC	0x5a3c96e1u
+
+static long bpf(int cmd, union bpf_attr *attr)
+{
+	return syscall(SYS_bpf, cmd, attr, sizeof(*attr));
+}
+
+/* A socket filter that returns MAGIC: "mov32 r0, MAGIC; exit". */
+static int load_prog(void)
+{
+	struct bpf_insn insns[] = {
+		{ .code = BPF_ALU | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0,
+		  .imm = (int)MAGIC },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.prog_type = BPF_PROG_TYPE_SOCKET_FILTER;
+	attr.insns = (unsigned long)insns;
+	attr.insn_cnt = 2;
+	attr.license = (unsigned long)"GPL";
+	return bpf(BPF_PROG_LOAD, &attr);
+}
+
+static int prog_info(int fd, struct bpf_prog_info *info)
+{
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.info.bpf_fd = fd;
+	attr.info.info_len = sizeof(*info);
+	attr.info.info = (unsigned long)info;
+	return bpf(BPF_OBJ_GET_INFO_BY_FD, &attr) ? -errno : 0;
+}
+
+/*
+ * Whether the JIT image of program id holds MAGIC's bytes: 1 yes, 0 no,
+ * negative on error. Reading the image needs root with kptr_restrict <= 1.
+ */
+static int image_has_magic(unsigned int id)
+{
+	unsigned char image[4096];
+	struct bpf_prog_info info;
+	union bpf_attr attr;
+	unsigned int magic = MAGIC;
+	int fd, err;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.prog_id = id;
+	fd = bpf(BPF_PROG_GET_FD_BY_ID, &attr);
+	if (fd < 0)
+		return -errno;
+	memset(&info, 0, sizeof(info));
+	err = prog_info(fd, &info);
+	if (!err && (!info.jited_prog_len || info.jited_prog_len > sizeof(image)))
+		err = -ERANGE;
+	if (!err) {
+		unsigned int len = info.jited_prog_len;
+
+		memset(&info, 0, sizeof(info));
+		info.jited_prog_len = len;
+		info.jited_prog_insns = (unsigned long)image;
+		err = prog_info(fd, &info);
+	}
+	close(fd);
+	if (err)
+		return err;
+	return memmem(image, info.jited_prog_len, &magic, sizeof(magic)) != NULL;
+}
+
+/* Loader: load, report the id, keep the program alive until told. */
+static int loader(void *arg)
+{
+	int *pipes = arg;
+	struct bpf_prog_info info;
+	unsigned int id = 0;
+	char c;
+	int fd;
+
+	fd = load_prog();
+	if (fd >= 0) {
+		memset(&info, 0, sizeof(info));
+		if (!prog_info(fd, &info))
+			id = info.id;
+	}
+	if (write(pipes[1], &id, sizeof(id)) != sizeof(id))
+		return 1;
+	if (read(pipes[2], &c, 1) != 1)
+		return 2;
+	return id ? 0 : 3;
+}
+
+/* Load as uid, then look at the image as root: 1, 0 or negative. */
+static int blinded_check(uid_t uid)
+{
+	int p1[2], p2[2], args[3], status, ret;
+	unsigned int id = 0;
+	pid_t pid;
+
+	if (pipe(p1) || pipe(p2))
+		return -errno;
+	args[1] = p1[1];
+	args[2] = p2[0];
+	pid = fork();
+	if (!pid) {
+		if (uid && (setresgid(uid, uid, uid) || setresuid(uid, uid, uid)))
+			_exit(125);
+		_exit(loader(args));
+	}
+	if (read(p1[0], &id, sizeof(id)) != sizeof(id) || !id)
+		ret = -ENOENT;
+	else
+		ret = image_has_magic(id);
+	if (write(p2[1], "x", 1) != 1)
+		ret = -EIO;
+	waitpid(pid, &status, 0);
+	close(p1[0]); close(p1[1]); close(p2[0]); close(p2[1]);
+	return ret;
+}
+
+TEST_F(effects, bpf_jit_harden)
+{
+	/* Unprivileged loading: Debian defaults it off, allow it here. */
+	ASSERT_EQ(0, sysctl_set("/proc/sys/kernel/unprivileged_bpf_disabled", 0));
+
+	ASSERT_EQ(1, blinded_check(NOBODY));
+	ASSERT_EQ(1, blinded_check(0));
+
+	ASSERT_EQ(0, hd_load(NULL));
+	EXPECT_EQ(1, sysctl_get(BPF_JIT_HARDEN));
+	EXPECT_EQ(0, blinded_check(NOBODY));
+	EXPECT_EQ(1, blinded_check(0));
+	ASSERT_EQ(0, hd_unload());
+
+	ASSERT_EQ(0, hd_load("bpf_jit_harden=2"));
+	EXPECT_EQ(0, blinded_check(NOBODY));
+	EXPECT_EQ(0, blinded_check(0));
+}
+
+TEST_HARNESS_MAIN

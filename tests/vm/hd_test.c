@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Helpers for the in-VM test programs; see hd_test.h. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "hd_test.h"
+
+int hd_load(const char *params)
+{
+	int fd, ret;
+
+	fd = open(HD_KO, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ret = syscall(SYS_finit_module, fd, params ? params : "", 0);
+	ret = ret ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
+static int unload(unsigned int flags)
+{
+	return syscall(SYS_delete_module, "harden_defaults", flags) ? -errno : 0;
+}
+
+int hd_unload(void)
+{
+	return unload(O_NONBLOCK);
+}
+
+int hd_unload_force(void)
+{
+	return unload(O_NONBLOCK | O_TRUNC);
+}
+
+bool hd_loaded(void)
+{
+	return access("/sys/module/harden_defaults", F_OK) == 0;
+}
+
+/* Back to the state Debian's kernels boot with: no module, 0/0/0. */
+int hd_reset(void)
+{
+	if (hd_loaded() && hd_unload() && hd_unload_force())
+		return -EBUSY;
+	if (sysctl_set(PTRACE_SCOPE, 0) || sysctl_set(KPTR_RESTRICT, 0) ||
+	    sysctl_set(BPF_JIT_HARDEN, 0))
+		return -EIO;
+	return 0;
+}
+
+int read_str(const char *path, char *buf, size_t size)
+{
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, size - 1);
+	if (n < 0) {
+		n = -errno;
+		close(fd);
+		return n;
+	}
+	close(fd);
+	buf[n] = '\0';
+	if (n && buf[n - 1] == '\n')
+		buf[n - 1] = '\0';
+	return 0;
+}
+
+int write_str(const char *path, const char *s)
+{
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, s, strlen(s));
+	n = n < 0 ? -errno : 0;
+	close(fd);
+	return n;
+}
+
+int sysctl_get(const char *path)
+{
+	char buf[32];
+	int err;
+
+	err = read_str(path, buf, sizeof(buf));
+	return err ? err : atoi(buf);
+}
+
+int sysctl_set(const char *path, int val)
+{
+	char buf[16];
+
+	snprintf(buf, sizeof(buf), "%d\n", val);
+	return write_str(path, buf);
+}
+
+int sysfs_get(const char *knob, const char *file, char *buf, size_t size)
+{
+	char path[256];
+
+	if (knob)
+		snprintf(path, sizeof(path), HD_SYSFS "/%s/%s", knob, file);
+	else
+		snprintf(path, sizeof(path), HD_SYSFS "/%s", file);
+	return read_str(path, buf, size);
+}
+
+int sysfs_int(const char *knob, const char *file)
+{
+	char buf[64];
+	int err;
+
+	err = sysfs_get(knob, file, buf, sizeof(buf));
+	return err ? err : atoi(buf);
+}
+
+int kmsg_mark(void)
+{
+	int fd;
+
+	fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	lseek(fd, 0, SEEK_END);
+	return fd;
+}
+
+/* Every record logged since kmsg_mark(), one message per line. */
+char *kmsg_since(int fd)
+{
+	size_t len = 0, cap = 1 << 16;
+	char rec[8192], *msg, *text;
+	ssize_t n;
+
+	text = calloc(1, cap);
+	if (!text)
+		return NULL;
+	for (;;) {
+		n = read(fd, rec, sizeof(rec) - 1);
+		if (n < 0 && errno == EPIPE)
+			continue;	/* records overwritten: go on */
+		if (n <= 0)
+			break;
+		rec[n] = '\0';
+		msg = strchr(rec, ';');
+		msg = msg ? msg + 1 : rec;
+		msg[strcspn(msg, "\n")] = '\0';
+		if (len + strlen(msg) + 2 > cap) {
+			cap *= 2;
+			text = realloc(text, cap);
+			if (!text)
+				return NULL;
+		}
+		len += sprintf(text + len, "%s\n", msg);
+	}
+	return text;
+}
+
+/* How many lines of text contain needle; the last one goes to line. */
+int count_lines(const char *text, const char *needle, char *line,
+		size_t size)
+{
+	const char *p = text, *end;
+	int count = 0;
+
+	while (p && *p) {
+		end = strchr(p, '\n');
+		if (!end)
+			end = p + strlen(p);
+		if (memmem(p, end - p, needle, strlen(needle))) {
+			count++;
+			if (line)
+				snprintf(line, size, "%.*s", (int)(end - p), p);
+		}
+		p = *end ? end + 1 : end;
+	}
+	return count;
+}
+
+/* kmsg_since() and count_lines() in one, for a single needle. */
+int kmsg_count(int fd, const char *needle, char *line, size_t size)
+{
+	char *text = kmsg_since(fd);
+	int n;
+
+	if (!text)
+		return -ENOMEM;
+	n = count_lines(text, needle, line, size);
+	free(text);
+	return n;
+}
+
+int run_as(uid_t uid, int (*fn)(void *), void *arg)
+{
+	int status;
+	pid_t pid;
+
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (!pid) {
+		if (setgroups(0, NULL) || setresgid(uid, uid, uid) ||
+		    setresuid(uid, uid, uid))
+			_exit(125);
+		_exit(fn(arg));
+	}
+	if (waitpid(pid, &status, 0) < 0)
+		return -errno;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 126;
+}

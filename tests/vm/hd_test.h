@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Helpers shared by the in-VM test programs: load and unload the module,
+ * read and write sysctls and sysfs files, watch the kernel log, run code
+ * as another user. Each helper returns a negative errno on failure so a
+ * test can assert on the exact error.
+ */
+#ifndef HD_TEST_H
+#define HD_TEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#define HD_KO		"/lib/hd/harden_defaults.ko"
+#define HD_SYSFS	"/sys/kernel/harden_defaults"
+#define PTRACE_SCOPE	"/proc/sys/kernel/yama/ptrace_scope"
+#define KPTR_RESTRICT	"/proc/sys/kernel/kptr_restrict"
+#define BPF_JIT_HARDEN	"/proc/sys/net/core/bpf_jit_harden"
+#define NOBODY		65534
+
+int hd_load(const char *params);
+int hd_unload(void);
+int hd_unload_force(void);
+bool hd_loaded(void);
+int hd_reset(void);
+
+int sysctl_get(const char *path);
+int sysctl_set(const char *path, int val);
+int write_str(const char *path, const char *s);
+int read_str(const char *path, char *buf, size_t size);
+int sysfs_get(const char *knob, const char *file, char *buf, size_t size);
+int sysfs_int(const char *knob, const char *file);
+
+/* The kernel log: mark where we are, then look at what came after. */
+int kmsg_mark(void);
+char *kmsg_since(int fd);
+int count_lines(const char *text, const char *needle, char *line,
+		size_t size);
+int kmsg_count(int fd, const char *needle, char *line, size_t size);
+
+/* Run fn(arg) in a child as uid/gid, return its exit status or -errno. */
+int run_as(uid_t uid, int (*fn)(void *), void *arg);
+
+#endif /* HD_TEST_H */
