@@ -1,0 +1,389 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The verdict and the three ways of printing a status: the table for
+ * people, JSON for scripts, the Prometheus text format for fleets.
+ */
+#include <string.h>
+#include <time.h>
+
+#include "status.h"
+
+static const char *const verdict_names[] = {
+	"OK", "WARNING", "CRITICAL", "UNKNOWN",
+};
+
+static bool enforcing(const struct status *st)
+{
+	return st->mode == MODE_ENFORCE || st->mode == MODE_LOCK;
+}
+
+static int count_state(const struct status *st, enum state state)
+{
+	int i, n = 0;
+
+	for (i = 0; i < NKNOBS; i++)
+		n += st->knobs[i].state == state;
+	return n;
+}
+
+/**
+ * status_verdict - the exit code, monitoring-plugins style
+ * @st: the status read
+ *
+ * Return: 2 for a knob below its floor that the module should have
+ * prevented, else 3 when something could not be read, else 1 for a knob
+ * below its floor, no module, or (warn mode) a lowering boot
+ * configuration, else 0.
+ */
+int status_verdict(const struct status *st)
+{
+	int below = count_state(st, STATE_BELOW);
+
+	if (below && enforcing(st))
+		return 2;
+	if (st->failed || count_state(st, STATE_UNKNOWN))
+		return 3;
+	if (below || !st->loaded)
+		return 1;
+	if (st->nfindings && st->mode == MODE_WARN)
+		return 1;
+	return 0;
+}
+
+static void format_time(char *out, size_t size, long long t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (!localtime_r(&tt, &tm) || !strftime(out, size, "%F %T", &tm))
+		snprintf(out, size, "@%lld", t);
+}
+
+/* "2026-12-04 17:03:12 1->0 by sysctl[977] uid 0 auid 1000: refused" */
+static void format_event(char *out, size_t size, const struct event *ev)
+{
+	char when[64], who[128], ids[64] = "";
+	size_t len;
+
+	format_time(when, sizeof(when), ev->time);
+	if (*ev->comm && ev->pid >= 0)
+		snprintf(who, sizeof(who), "%s[%lld]", ev->comm, ev->pid);
+	else if (ev->pid >= 0)
+		snprintf(who, sizeof(who), "pid %lld", ev->pid);
+	else if (*ev->comm)
+		snprintf(who, sizeof(who), "%s", ev->comm);
+	else
+		snprintf(who, sizeof(who), "periodic check");
+	if (ev->uid >= 0)
+		snprintf(ids, sizeof(ids), " uid %lld", ev->uid);
+	len = strlen(ids);
+	if (ev->auid >= 0)
+		snprintf(ids + len, sizeof(ids) - len, " auid %lld", ev->auid);
+	snprintf(out, size, "%s %d->%d by %s%s: %s", when, ev->old_value,
+		 ev->new_value, who, ids, ev->action);
+}
+
+static void print_knob_row(FILE *f, const struct knob *k)
+{
+	char value[16] = "?", events[24] = "-", last[320] = "-";
+
+	if (k->has_value)
+		snprintf(value, sizeof(value), "%d", k->value);
+	else if (k->state == STATE_ABSENT)
+		snprintf(value, sizeof(value), "-");
+	if (k->events >= 0)
+		snprintf(events, sizeof(events), "%lld", k->events);
+	else if (k->state == STATE_ROOT_ONLY || k->state == STATE_UNKNOWN)
+		snprintf(events, sizeof(events), "?");
+	if (k->has_event)
+		format_event(last, sizeof(last), &k->last);
+	fprintf(f, "%-24s %5s %5d %-9s %6s %s\n", k->sysctl, value, k->floor,
+		state_name(k->state), events, last);
+}
+
+static void print_findings(FILE *f, const struct status *st)
+{
+	const struct finding *fd;
+	int i;
+
+	if (!st->nfindings) {
+		fprintf(f, "next boot: nothing sets a knob below its floor\n");
+		return;
+	}
+	fprintf(f, "next boot:\n");
+	for (i = 0; i < st->nfindings; i++) {
+		fd = &st->findings[i];
+		if (fd->line)
+			fprintf(f, "  %s:%u", fd->source, fd->line);
+		else
+			fprintf(f, "  kernel command line");
+		fprintf(f, " sets %s = %d (floor %d)", fd->knob->sysctl,
+			fd->value, fd->knob->floor);
+		if (*fd->package)
+			fprintf(f, " [%s]", fd->package);
+		fprintf(f, "\n");
+	}
+	if (enforcing(st))
+		fprintf(f, "  (mode %s: the module refuses such writes)\n",
+			mode_name(st->mode));
+}
+
+void print_table(FILE *f, const struct status *st)
+{
+	int i;
+
+	fprintf(f, "%-24s %5s %5s %-9s %6s %s\n", "SYSCTL", "VALUE", "FLOOR",
+		"STATE", "EVENTS", "LAST EVENT");
+	for (i = 0; i < NKNOBS; i++)
+		print_knob_row(f, &st->knobs[i]);
+	fprintf(f, "\n");
+	if (st->loaded) {
+		fprintf(f, "mode: %s\n", st->mode ? mode_name(st->mode) : "?");
+		fprintf(f, "module: harden_defaults %s\n",
+			*st->version ? st->version : "?");
+	} else {
+		fprintf(f, "mode: -\n");
+		fprintf(f, "module: not loaded (values from /proc/sys, "
+			"default floors)\n");
+	}
+	fprintf(f, "\n");
+	print_findings(f, st);
+}
+
+/* A JSON string; bytes outside printable ASCII become \u00XX. */
+static void json_str(FILE *f, const char *s)
+{
+	const unsigned char *p;
+
+	fputc('"', f);
+	for (p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			fprintf(f, "\\%c", *p);
+		else if (*p < 0x20 || *p >= 0x7f)
+			fprintf(f, "\\u%04x", *p);
+		else
+			fputc(*p, f);
+	}
+	fputc('"', f);
+}
+
+static void json_str_or_null(FILE *f, const char *s)
+{
+	if (s && *s)
+		json_str(f, s);
+	else
+		fputs("null", f);
+}
+
+static void json_ll_or_null(FILE *f, long long v)
+{
+	if (v >= 0)
+		fprintf(f, "%lld", v);
+	else
+		fputs("null", f);
+}
+
+static void json_event(FILE *f, const struct event *ev)
+{
+	fprintf(f, "{\"time\": %lld, \"pid\": ", ev->time);
+	json_ll_or_null(f, ev->pid);
+	fputs(", \"comm\": ", f);
+	json_str_or_null(f, ev->comm);
+	fputs(", \"uid\": ", f);
+	json_ll_or_null(f, ev->uid);
+	fputs(", \"auid\": ", f);
+	json_ll_or_null(f, ev->auid);
+	fprintf(f, ", \"old\": %d, \"new\": %d, \"action\": ",
+		ev->old_value, ev->new_value);
+	json_str(f, ev->action);
+	fputs("}", f);
+}
+
+static void json_knob(FILE *f, const struct knob *k)
+{
+	fputs("    {\"knob\": ", f);
+	json_str(f, k->name);
+	fputs(", \"sysctl\": ", f);
+	json_str(f, k->sysctl);
+	fputs(", \"value\": ", f);
+	json_ll_or_null(f, k->has_value ? k->value : -1);
+	fprintf(f, ", \"floor\": %d, \"state\": \"%s\", \"events\": ",
+		k->floor, state_name(k->state));
+	json_ll_or_null(f, k->events);
+	fputs(", \"detector\": ", f);
+	json_str_or_null(f, k->detector);
+	fputs(", \"last_event\": ", f);
+	if (k->has_event)
+		json_event(f, &k->last);
+	else
+		fputs("null", f);
+	if (k->state == STATE_UNKNOWN) {
+		fputs(", \"error\": ", f);
+		json_str(f, k->error);
+	}
+	fputs("}", f);
+}
+
+static void json_finding(FILE *f, const struct finding *fd)
+{
+	fputs("    {\"sysctl\": ", f);
+	json_str(f, fd->knob->sysctl);
+	fprintf(f, ", \"value\": %d, \"floor\": %d, \"file\": ", fd->value,
+		fd->knob->floor);
+	json_str(f, fd->source);
+	fputs(", \"line\": ", f);
+	json_ll_or_null(f, fd->line ? (long long)fd->line : -1);
+	fputs(", \"package\": ", f);
+	json_str_or_null(f, fd->package);
+	fputs("}", f);
+}
+
+void print_json(FILE *f, const struct status *st)
+{
+	int i;
+
+	fprintf(f, "{\n  \"module_loaded\": %s,\n  \"version\": ",
+		st->loaded ? "true" : "false");
+	json_str_or_null(f, st->version);
+	fputs(",\n  \"mode\": ", f);
+	json_str_or_null(f, st->mode ? mode_name(st->mode) : NULL);
+	fputs(",\n  \"knobs\": [\n", f);
+	for (i = 0; i < NKNOBS; i++) {
+		json_knob(f, &st->knobs[i]);
+		fputs(i < NKNOBS - 1 ? ",\n" : "\n", f);
+	}
+	fputs("  ],\n  \"boot_config\": [\n", f);
+	for (i = 0; i < st->nfindings; i++) {
+		json_finding(f, &st->findings[i]);
+		fputs(i < st->nfindings - 1 ? ",\n" : "\n", f);
+	}
+	i = status_verdict(st);
+	fprintf(f, "  ],\n  \"status\": \"%s\",\n  \"exit_code\": %d\n}\n",
+		verdict_names[i], i);
+}
+
+static void prom_head(FILE *f, const char *name, const char *type,
+		      const char *help)
+{
+	fprintf(f, "# HELP harden_defaults_%s %s\n", name, help);
+	fprintf(f, "# TYPE harden_defaults_%s %s\n", name, type);
+}
+
+static void prom_sample(FILE *f, const char *name, const struct knob *k,
+			long long v)
+{
+	fprintf(f, "harden_defaults_%s{knob=\"%s\",sysctl=\"%s\"} %lld\n",
+		name, k->name, k->sysctl, v);
+}
+
+static void prom_knobs(FILE *f, const struct status *st)
+{
+	const struct knob *k;
+	int i;
+
+	prom_head(f, "knob_value", "gauge",
+		  "Live value of the sysctl (absent or unreadable: no sample).");
+	for (k = st->knobs; k < st->knobs + NKNOBS; k++)
+		if (k->has_value)
+			prom_sample(f, "knob_value", k, k->value);
+	prom_head(f, "knob_floor", "gauge",
+		  "Lowest value the module allows (default floor without it).");
+	for (k = st->knobs; k < st->knobs + NKNOBS; k++)
+		prom_sample(f, "knob_floor", k, k->floor);
+	prom_head(f, "knob_below", "gauge",
+		  "1 if the sysctl is below its floor, 0 if not.");
+	for (k = st->knobs; k < st->knobs + NKNOBS; k++)
+		if (k->state == STATE_OK || k->state == STATE_BELOW)
+			prom_sample(f, "knob_below", k,
+				    k->state == STATE_BELOW);
+	prom_head(f, "knob_state", "gauge",
+		  "1 for the state the knob is in, 0 for the others.");
+	for (k = st->knobs; k < st->knobs + NKNOBS; k++)
+		for (i = STATE_OK; i <= STATE_UNKNOWN; i++)
+			fprintf(f, "harden_defaults_knob_state{knob=\"%s\","
+				"sysctl=\"%s\",state=\"%s\"} %d\n", k->name,
+				k->sysctl, state_name(i), (int)k->state == i);
+}
+
+static void prom_events(FILE *f, const struct status *st)
+{
+	const struct knob *k;
+
+	prom_head(f, "events_total", "counter",
+		  "Lowering events seen by the module since it was loaded.");
+	for (k = st->knobs; k < st->knobs + NKNOBS; k++)
+		if (k->events >= 0)
+			prom_sample(f, "events_total", k, k->events);
+	prom_head(f, "last_event_timestamp_seconds", "gauge",
+		  "Unix time of the latest lowering event.");
+	for (k = st->knobs; k < st->knobs + NKNOBS; k++)
+		if (k->has_event)
+			prom_sample(f, "last_event_timestamp_seconds", k,
+				    k->last.time);
+}
+
+static void prom_boot(FILE *f, const struct status *st)
+{
+	const struct knob *k;
+	int i, n;
+
+	prom_head(f, "boot_config_lowering", "gauge",
+		  "Boot-time assignments (sysctl.d, command line) below the "
+		  "floor.");
+	for (k = st->knobs; k < st->knobs + NKNOBS; k++) {
+		for (i = n = 0; i < st->nfindings; i++)
+			n += st->findings[i].knob == k;
+		prom_sample(f, "boot_config_lowering", k, n);
+	}
+}
+
+void print_prometheus(FILE *f, const struct status *st)
+{
+	prom_head(f, "module_loaded", "gauge",
+		  "1 if the harden_defaults module is loaded.");
+	fprintf(f, "harden_defaults_module_loaded %d\n", st->loaded);
+	if (st->loaded && st->mode && *st->version) {
+		prom_head(f, "mode_info", "gauge",
+			  "Enforcement mode and version of the module.");
+		fprintf(f, "harden_defaults_mode_info{mode=\"%s\","
+			"version=\"%s\"} 1\n", mode_name(st->mode),
+			st->version);
+	}
+	prom_knobs(f, st);
+	prom_events(f, st);
+	prom_boot(f, st);
+	prom_head(f, "status", "gauge",
+		  "The exit code of harden-status (0 ok, 1 warning, "
+		  "2 critical, 3 unknown).");
+	fprintf(f, "harden_defaults_status %d\n", status_verdict(st));
+}
+
+/* One line for --quiet, in the shape monitoring plugins print. */
+void print_summary(FILE *f, const struct status *st)
+{
+	const struct knob *k;
+	int code = status_verdict(st);
+	const char *sep = " - ";
+
+	fprintf(f, "HARDEN %s", verdict_names[code]);
+	for (k = st->knobs; k < st->knobs + NKNOBS; k++) {
+		if (k->state == STATE_BELOW)
+			fprintf(f, "%s%s %d < floor %d", sep, k->sysctl,
+				k->value, k->floor);
+		else if (k->state == STATE_UNKNOWN)
+			fprintf(f, "%s%s unreadable", sep, k->sysctl);
+		else
+			continue;
+		sep = ", ";
+	}
+	if (st->failed)
+		fprintf(f, "%smodule state unreadable", sep), sep = ", ";
+	if (!st->loaded)
+		fprintf(f, "%smodule not loaded", sep), sep = ", ";
+	if (st->nfindings)
+		fprintf(f, "%s%d boot setting(s) below floor", sep,
+			st->nfindings), sep = ", ";
+	if (code == 0)
+		fprintf(f, " - all knobs at or above their floor");
+	fprintf(f, "\n");
+}

@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * harden-status: what the tool knows about the machine, gathered once by
+ * the readers (sysfs.c, bootcfg.c) and printed by the writers (output.c,
+ * explain.c).
+ */
+#ifndef HARDEN_STATUS_H
+#define HARDEN_STATUS_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#define PROG		"harden-status"
+#define NKNOBS		3
+/* Per knob: the effective sysctl.d assignment and the command line. */
+#define MAX_FINDINGS	(2 * NKNOBS)
+
+enum mode { MODE_NONE, MODE_WARN, MODE_ENFORCE, MODE_LOCK };
+
+enum state {
+	STATE_OK,
+	STATE_BELOW,
+	STATE_ABSENT,
+	STATE_ROOT_ONLY,	/* unreadable to this user, not judged */
+	STATE_UNKNOWN,		/* missing or garbled: exit code 3 */
+};
+
+/* One parsed last_event line; -1 or "" where the module wrote "-". */
+struct event {
+	long long time;
+	long long pid;
+	long long uid;
+	long long auid;
+	char comm[72];		/* as the module escaped it */
+	int old_value;
+	int new_value;
+	char action[12];
+};
+
+struct knob {
+	const char *name;	/* sysfs directory name */
+	const char *sysctl;
+	const char *proc;	/* path under /proc/sys */
+	int default_floor;
+
+	enum state state;
+	bool has_value;
+	int value;
+	int floor;
+	long long events;	/* -1 when not known */
+	bool has_event;
+	struct event last;
+	char detector[16];
+	char error[160];	/* why the state is unknown */
+};
+
+/* An assignment that the next boot will apply below a knob's floor. */
+struct finding {
+	const struct knob *knob;
+	int value;
+	char source[PATH_MAX];	/* file, or "/proc/cmdline" */
+	unsigned int line;	/* 0 for the command line */
+	char package[128];	/* owner, "" when unknown */
+};
+
+struct status {
+	const char *root;	/* "" for the live system */
+	bool loaded;
+	bool failed;		/* module-wide file missing or garbled */
+	char version[64];
+	enum mode mode;
+	struct knob knobs[NKNOBS];
+	struct finding findings[MAX_FINDINGS];
+	int nfindings;
+};
+
+/* sysfs.c */
+void status_init(struct status *st, const char *root);
+void status_read(struct status *st);
+const char *mode_name(enum mode mode);
+const char *state_name(enum state state);
+bool parse_int(const char *s, int *val);
+
+/* bootcfg.c */
+void bootcfg_scan(struct status *st, bool owners);
+
+/* output.c */
+int status_verdict(const struct status *st);
+void print_table(FILE *f, const struct status *st);
+void print_json(FILE *f, const struct status *st);
+void print_prometheus(FILE *f, const struct status *st);
+void print_summary(FILE *f, const struct status *st);
+
+/* explain.c */
+void print_explain(FILE *f, const struct status *st);
+
+/* main.c */
+void errmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif
