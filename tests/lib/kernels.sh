@@ -104,7 +104,7 @@ buildroot_trixie() {
 	rm -rf "$br.tmp"
 	hd_need mmdebstrap
 	mmdebstrap --quiet --variant=minbase \
-		--include="gcc-14,make,libc6-dev,libelf-dev,bc,kmod,sparse,linux-headers-$kver" \
+		--include="gcc-14,make,libc6-dev,libelf-dev,bc,kmod,sparse,dkms,linux-headers-$kver" \
 		trixie "$br.tmp" \
 		"deb $mirror trixie main" "deb $mirror trixie-backports main"
 	rm -rf "$br"

@@ -11,5 +11,5 @@ if ! dpkg -s qemu-system-x86 busybox-static cpio mmdebstrap >/dev/null 2>&1; the
 	apt-get -q update >/dev/null
 fi
 hd_need qemu-system-x86 busybox-static cpio kmod mmdebstrap sparse \
-	libelf-dev bc flex bison dwarves xz-utils zstd python3 libc6-dev
+	libelf-dev bc flex bison dwarves xz-utils zstd python3 libc6-dev dkms rpm
 "$here/ksrc.sh" >/dev/null
