@@ -1,0 +1,969 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Unit tests of harden-status: each test builds a fake tree (the module's
+ * sysfs directory, /proc/sys, sysctl.d, /proc/cmdline) in a temporary
+ * directory and runs the real binary on it with --root.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <ftw.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+
+#ifndef HS_TOOL
+#define HS_TOOL "harden-status"
+#endif
+#ifndef HS_SCRIPTS
+#define HS_SCRIPTS "."
+#endif
+
+#define SYSFS	"sys/kernel/harden_defaults"
+#define OUTSZ	65536
+
+static const char *const knobs[] = {
+	"ptrace_scope", "kptr_restrict", "bpf_jit_harden",
+};
+static const char *const sysctls[] = {
+	"kernel.yama.ptrace_scope", "kernel.kptr_restrict",
+	"net.core.bpf_jit_harden",
+};
+static const char *const procs[] = {
+	"kernel/yama/ptrace_scope", "kernel/kptr_restrict",
+	"net/core/bpf_jit_harden",
+};
+
+/* -1 as a value: the knob is absent on this kernel. */
+struct fake {
+	const char *mode;
+	int value[3];
+	int floor[3];
+};
+
+static const struct fake at_floor = { "warn", { 1, 1, 1 }, { 1, 1, 1 } };
+
+static const char *tool(void)
+{
+	const char *t = getenv("HS_TOOL");
+
+	return t ? t : HS_TOOL;
+}
+
+static const char *scripts(void)
+{
+	const char *s = getenv("HS_SCRIPTS");
+
+	return s ? s : HS_SCRIPTS;
+}
+
+static void mkparents(char *path)
+{
+	char *p;
+
+	for (p = strchr(path + 1, '/'); p; p = strchr(p + 1, '/')) {
+		*p = '\0';
+		mkdir(path, 0755);
+		*p = '/';
+	}
+}
+
+/* Write @fmt into DIR/REL, creating directories; NULL @fmt removes it. */
+static void put(const char *dir, const char *rel, const char *fmt, ...)
+{
+	char path[PATH_MAX];
+	va_list ap;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, rel);
+	if (!fmt) {
+		unlink(path);
+		return;
+	}
+	mkparents(path);
+	f = fopen(path, "w");
+	if (!f) {
+		perror(path);
+		abort();
+	}
+	va_start(ap, fmt);
+	vfprintf(f, fmt, ap);
+	va_end(ap);
+	fclose(f);
+}
+
+static void put_knob(const char *dir, int i, const char *file,
+		     const char *fmt, ...)
+{
+	char rel[256], text[512];
+	va_list ap;
+
+	snprintf(rel, sizeof(rel), SYSFS "/%s/%s", knobs[i], file);
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	put(dir, rel, "%s", text);
+}
+
+static void fake_module(const char *dir, const struct fake *fk)
+{
+	int i, v;
+
+	put(dir, SYSFS "/version", "0.1.0\n");
+	put(dir, SYSFS "/mode", "%s\n", fk->mode);
+	for (i = 0; i < 3; i++) {
+		v = fk->value[i];
+		put_knob(dir, i, "sysctl", "%s\n", sysctls[i]);
+		put_knob(dir, i, "floor", "%d\n", fk->floor[i]);
+		if (v < 0)
+			put_knob(dir, i, "value", "absent\n");
+		else
+			put_knob(dir, i, "value", "%d\n", v);
+		put_knob(dir, i, "state", "%s\n", v < 0 ? "absent" :
+			 v < fk->floor[i] ? "below" : "ok");
+		put_knob(dir, i, "events", "0\n");
+		put_knob(dir, i, "last_event", "");
+		put_knob(dir, i, "detector", "%s\n", v < 0 ? "none" : "kprobe");
+	}
+}
+
+/* /proc/sys only: the module is not loaded. */
+static void fake_proc(const char *dir, const int value[3])
+{
+	char rel[256];
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		snprintf(rel, sizeof(rel), "proc/sys/%s", procs[i]);
+		if (value[i] >= 0)
+			put(dir, rel, "%d\n", value[i]);
+	}
+}
+
+struct result {
+	int code;		/* exit code, -1 when killed by a signal */
+	char out[OUTSZ];
+	char err[OUTSZ];
+};
+
+static void slurp(const char *path, char *buf)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n = fd < 0 ? 0 : read(fd, buf, OUTSZ - 1);
+
+	buf[n > 0 ? n : 0] = '\0';
+	if (fd >= 0)
+		close(fd);
+}
+
+/*
+ * Run @argv with stdout and stderr in DIR/.out and DIR/.err; as @uid
+ * unless it is 0. Returns the exit code into @r.
+ */
+static void run_argv(const char *dir, char *const argv[], uid_t uid,
+		     struct result *r)
+{
+	char out[PATH_MAX], err[PATH_MAX];
+	int status, fo, fe;
+	pid_t pid;
+
+	snprintf(out, sizeof(out), "%s/.out", dir);
+	snprintf(err, sizeof(err), "%s/.err", dir);
+	fo = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	fe = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	pid = fork();
+	if (pid == 0) {
+		dup2(fo, 1);
+		dup2(fe, 2);
+		if (uid && (setgroups(0, NULL) || setgid(uid) || setuid(uid)))
+			_exit(126);
+		setenv("TZ", "UTC", 1);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	close(fo);
+	close(fe);
+	waitpid(pid, &status, 0);
+	r->code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	slurp(out, r->out);
+	slurp(err, r->err);
+}
+
+/* harden-status --root DIR [ARGS...], at most 4 extra arguments. */
+static int hs(const char *dir, struct result *r, uid_t uid, ...)
+{
+	char *argv[8] = { (char *)tool(), "--root", (char *)dir };
+	int n = 3;
+	va_list ap;
+
+	va_start(ap, uid);
+	while (n < 7 && (argv[n] = va_arg(ap, char *)))
+		n++;
+	va_end(ap);
+	argv[n] = NULL;
+	run_argv(dir, argv, uid, r);
+	return r->code;
+}
+
+#define HS(...) hs(self->dir, self->r, 0, ##__VA_ARGS__, NULL)
+
+/* Run a checker script on the last stdout; its complaints go to stderr. */
+static int check(const char *dir, const char *script, const char **args)
+{
+	char prog[PATH_MAX], out[PATH_MAX], keep[PATH_MAX];
+	char *argv[32] = { "/usr/bin/env", "python3", prog, keep };
+	struct result *r = malloc(sizeof(*r));
+	int n = 4, code;
+
+	snprintf(prog, sizeof(prog), "%s/%s", scripts(), script);
+	snprintf(out, sizeof(out), "%s/.out", dir);
+	snprintf(keep, sizeof(keep), "%s/.checked", dir);
+	rename(out, keep);
+	while (*args && n < 31)
+		argv[n++] = (char *)*args++;
+	argv[n] = NULL;
+	run_argv(dir, argv, 0, r);
+	if (r->code)
+		fprintf(stderr, "# %s%s", r->out, r->err);
+	code = r->code;
+	free(r);
+	return code;
+}
+
+#define JSON_OK(...) \
+	ASSERT_EQ(0, check(self->dir, "jsoncheck.py", \
+			   (const char *[]){ __VA_ARGS__, NULL }))
+#define PROM_OK(...) \
+	ASSERT_EQ(0, check(self->dir, "promcheck.py", \
+			   (const char *[]){ __VA_ARGS__, NULL }))
+
+/* Assert that @hay contains @needle, showing both when it does not. */
+#define HAS(hay, needle) do { \
+	if (!strstr(hay, needle)) \
+		TH_LOG("missing \"%s\" in:\n%s", needle, hay); \
+	ASSERT_NE(NULL, strstr(hay, needle)); \
+} while (0)
+#define HASNT(hay, needle) do { \
+	if (strstr(hay, needle)) \
+		TH_LOG("unexpected \"%s\" in:\n%s", needle, hay); \
+	ASSERT_EQ(NULL, strstr(hay, needle)); \
+} while (0)
+
+static int rm_entry(const char *path, const struct stat *sb, int flag,
+		    struct FTW *ftw)
+{
+	(void)sb; (void)flag; (void)ftw;
+	return remove(path);
+}
+
+FIXTURE(hs) {
+	char dir[64];
+	struct result *r;
+};
+
+FIXTURE_SETUP(hs)
+{
+	snprintf(self->dir, sizeof(self->dir), "/tmp/hs-unit.XXXXXX");
+	ASSERT_NE(NULL, mkdtemp(self->dir));
+	ASSERT_EQ(0, chmod(self->dir, 0755));
+	self->r = calloc(1, sizeof(*self->r));
+	ASSERT_NE(NULL, self->r);
+}
+
+FIXTURE_TEARDOWN(hs)
+{
+	nftw(self->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	free(self->r);
+}
+
+/* ---- states and modes ---- */
+
+TEST_F(hs, all_at_floor_is_ok)
+{
+	fake_module(self->dir, &at_floor);
+	ASSERT_EQ(0, HS());
+	HAS(self->r->out, "SYSCTL                   VALUE FLOOR STATE     "
+	    "EVENTS LAST EVENT\n");
+	HAS(self->r->out, "kernel.yama.ptrace_scope     1     1 ok        "
+	    "     0 -\n");
+	HAS(self->r->out, "net.core.bpf_jit_harden      1     1 ok");
+	HAS(self->r->out, "mode: warn\nmodule: harden_defaults 0.1.0\n");
+	HAS(self->r->out, "next boot: nothing sets a knob below its floor");
+	ASSERT_STREQ("", self->r->err);
+}
+
+TEST_F(hs, above_floor_is_ok)
+{
+	struct fake fk = { "warn", { 2, 2, 2 }, { 1, 1, 1 } };
+
+	fake_module(self->dir, &fk);
+	ASSERT_EQ(0, HS());
+	HAS(self->r->out, "kernel.kptr_restrict         2     1 ok");
+}
+
+TEST_F(hs, below_in_warn_mode_is_1)
+{
+	struct fake fk = { "warn", { 0, 1, 1 }, { 1, 1, 1 } };
+
+	fake_module(self->dir, &fk);
+	ASSERT_EQ(1, HS());
+	HAS(self->r->out, "kernel.yama.ptrace_scope     0     1 below");
+}
+
+TEST_F(hs, below_in_enforce_mode_is_2)
+{
+	struct fake fk = { "enforce", { 1, 0, 1 }, { 1, 1, 1 } };
+
+	fake_module(self->dir, &fk);
+	ASSERT_EQ(2, HS());
+	HAS(self->r->out, "kernel.kptr_restrict         0     1 below");
+	HAS(self->r->out, "mode: enforce\n");
+}
+
+TEST_F(hs, below_in_lock_mode_is_2)
+{
+	struct fake fk = { "lock", { 1, 1, 0 }, { 1, 1, 2 } };
+
+	fake_module(self->dir, &fk);
+	ASSERT_EQ(2, HS());
+	HAS(self->r->out, "net.core.bpf_jit_harden      0     2 below");
+	HAS(self->r->out, "mode: lock\n");
+}
+
+TEST_F(hs, enforce_and_lock_at_floor_are_0)
+{
+	struct fake fk = { "enforce", { 1, 2, 1 }, { 1, 2, 1 } };
+
+	fake_module(self->dir, &fk);
+	ASSERT_EQ(0, HS());
+	HAS(self->r->out, "mode: enforce\n");
+	put(self->dir, SYSFS "/mode", "lock\n");
+	ASSERT_EQ(0, HS());
+	HAS(self->r->out, "mode: lock\n");
+}
+
+TEST_F(hs, absent_knob_is_not_a_failure)
+{
+	struct fake fk = { "warn", { -1, 1, 1 }, { 1, 1, 1 } };
+
+	fake_module(self->dir, &fk);
+	ASSERT_EQ(0, HS());
+	HAS(self->r->out, "kernel.yama.ptrace_scope     -     1 absent   "
+	    "      0 -\n");
+}
+
+TEST_F(hs, floor_zero_accepts_zero)
+{
+	struct fake fk = { "warn", { 0, 1, 1 }, { 0, 1, 1 } };
+
+	fake_module(self->dir, &fk);
+	ASSERT_EQ(0, HS());
+	HAS(self->r->out, "kernel.yama.ptrace_scope     0     0 ok");
+}
+
+TEST_F(hs, no_module_at_floor_is_1)
+{
+	const int v[3] = { 1, 2, 1 };
+
+	fake_proc(self->dir, v);
+	ASSERT_EQ(1, HS());
+	HAS(self->r->out, "kernel.kptr_restrict         2     1 ok        "
+	    "     - -\n");
+	HAS(self->r->out, "module: not loaded");
+	HAS(self->r->out, "mode: -\n");
+}
+
+TEST_F(hs, no_module_below_and_absent)
+{
+	const int v[3] = { -1, 0, 1 };
+
+	fake_proc(self->dir, v);
+	ASSERT_EQ(1, HS());
+	HAS(self->r->out, "kernel.yama.ptrace_scope     -     1 absent");
+	HAS(self->r->out, "kernel.kptr_restrict         0     1 below");
+	ASSERT_EQ(1, HS("--quiet"));
+	ASSERT_STREQ("HARDEN WARNING - kernel.kptr_restrict 0 < floor 1, "
+		     "module not loaded\n", self->r->out);
+}
+
+/* ---- last_event ---- */
+
+TEST_F(hs, last_event_of_a_writer)
+{
+	struct fake fk = { "warn", { 0, 1, 1 }, { 1, 1, 1 } };
+
+	fake_module(self->dir, &fk);
+	put_knob(self->dir, 0, "events", "3\n");
+	put_knob(self->dir, 0, "last_event",
+		 "1700000000 412 systemd-sysctl 0 1000 1 0 warned\n");
+	ASSERT_EQ(1, HS());
+	HAS(self->r->out, "kernel.yama.ptrace_scope     0     1 below     "
+	    "     3 2023-11-14 22:13:20 1->0 by systemd-sysctl[412] uid 0 "
+	    "auid 1000: warned\n");
+}
+
+TEST_F(hs, last_event_of_the_periodic_check)
+{
+	fake_module(self->dir, &at_floor);
+	put_knob(self->dir, 1, "events", "1\n");
+	put_knob(self->dir, 1, "last_event",
+		 "1700000000 - - - - 1 0 restored\n");
+	ASSERT_EQ(0, HS());
+	HAS(self->r->out, "1->0 by periodic check: restored\n");
+}
+
+TEST_F(hs, last_event_escaped_comm_and_no_auid)
+{
+	fake_module(self->dir, &at_floor);
+	put_knob(self->dir, 0, "last_event",
+		 "1700000000 977 evil\\x0a\\x20x 0 - 1 0 refused\n");
+	ASSERT_EQ(0, HS());
+	HAS(self->r->out, "by evil\\x0a\\x20x[977] uid 0: refused\n");
+	ASSERT_EQ(0, HS("--json"));
+	JSON_OK("d['knobs'][0]['last_event'] == {'time': 1700000000, "
+		"'pid': 977, 'comm': 'evil\\\\x0a\\\\x20x', 'uid': 0, "
+		"'auid': None, 'old': 1, 'new': 0, 'action': 'refused'}");
+}
+
+/* ---- missing or garbled files: exit 3, a clear message ---- */
+
+static void expect_broken(struct __test_metadata *_metadata,
+			  const char *dir, struct result *r,
+			  const char *message)
+{
+	char want[PATH_MAX + 128];
+
+	snprintf(want, sizeof(want), "harden-status: %s/%s", dir, message);
+	ASSERT_EQ(3, hs(dir, r, 0, NULL));
+	HAS(r->err, want);
+	ASSERT_EQ(3, hs(dir, r, 0, "--json", NULL));
+	ASSERT_EQ(0, check(dir, "jsoncheck.py",
+			   (const char *[]){ "d['exit_code'] == 3", NULL }));
+	ASSERT_EQ(3, hs(dir, r, 0, "--prometheus", NULL));
+	ASSERT_EQ(0, check(dir, "promcheck.py",
+			   (const char *[]){ "harden_defaults_status 3",
+					     NULL }));
+}
+
+TEST_F(hs, garbled_floor)
+{
+	fake_module(self->dir, &at_floor);
+	put_knob(self->dir, 0, "floor", "abc\n");
+	expect_broken(_metadata, self->dir, self->r, SYSFS
+		      "/ptrace_scope/floor: unexpected content \"abc\"");
+	HAS(self->r->out, "harden_defaults_knob_state{knob=\"ptrace_scope\","
+	    "sysctl=\"kernel.yama.ptrace_scope\",state=\"unknown\"} 1");
+}
+
+TEST_F(hs, missing_value)
+{
+	fake_module(self->dir, &at_floor);
+	put(self->dir, SYSFS "/kptr_restrict/value", NULL);
+	expect_broken(_metadata, self->dir, self->r, SYSFS
+		      "/kptr_restrict/value: No such file or directory");
+}
+
+TEST_F(hs, two_line_value)
+{
+	fake_module(self->dir, &at_floor);
+	put_knob(self->dir, 1, "value", "1\n0\n");
+	expect_broken(_metadata, self->dir, self->r, SYSFS
+		      "/kptr_restrict/value: more than one line");
+}
+
+TEST_F(hs, huge_last_event)
+{
+	char big[600];
+
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	fake_module(self->dir, &at_floor);
+	put(self->dir, SYSFS "/bpf_jit_harden/last_event", "%s", big);
+	expect_broken(_metadata, self->dir, self->r, SYSFS
+		      "/bpf_jit_harden/last_event: too long");
+}
+
+TEST_F(hs, garbled_last_event)
+{
+	fake_module(self->dir, &at_floor);
+	put_knob(self->dir, 0, "last_event", "1700000000 412 x 0 0 1 0\n");
+	expect_broken(_metadata, self->dir, self->r, SYSFS
+		      "/ptrace_scope/last_event: unexpected content");
+	put_knob(self->dir, 0, "last_event",
+		 "1700000000 412 x 0 0 1 0 forgot\n");
+	expect_broken(_metadata, self->dir, self->r, SYSFS
+		      "/ptrace_scope/last_event: unexpected content");
+}
+
+TEST_F(hs, garbled_state_and_sysctl)
+{
+	fake_module(self->dir, &at_floor);
+	put_knob(self->dir, 1, "state", "fine\n");
+	expect_broken(_metadata, self->dir, self->r, SYSFS
+		      "/kptr_restrict/state: unexpected content \"fine\"");
+	fake_module(self->dir, &at_floor);
+	put_knob(self->dir, 1, "sysctl", "kernel.\x1b[2J\n");
+	expect_broken(_metadata, self->dir, self->r, SYSFS
+		      "/kptr_restrict/sysctl: unexpected content "
+		      "\"kernel.?[2J\"");
+}
+
+TEST_F(hs, unknown_mode)
+{
+	fake_module(self->dir, &at_floor);
+	put(self->dir, SYSFS "/mode", "sideways\n");
+	expect_broken(_metadata, self->dir, self->r, SYSFS
+		      "/mode: unexpected content \"sideways\"");
+}
+
+TEST_F(hs, missing_version)
+{
+	fake_module(self->dir, &at_floor);
+	put(self->dir, SYSFS "/version", NULL);
+	expect_broken(_metadata, self->dir, self->r, SYSFS
+		      "/version: No such file or directory");
+}
+
+TEST_F(hs, garbled_proc_value)
+{
+	const int v[3] = { 1, 1, 1 };
+
+	fake_proc(self->dir, v);
+	put(self->dir, "proc/sys/kernel/kptr_restrict", "one\n");
+	expect_broken(_metadata, self->dir, self->r,
+		      "proc/sys/kernel/kptr_restrict: unexpected content");
+}
+
+TEST_F(hs, below_in_enforce_beats_unknown)
+{
+	struct fake fk = { "enforce", { 0, 1, 1 }, { 1, 1, 1 } };
+
+	fake_module(self->dir, &fk);
+	put_knob(self->dir, 1, "floor", "x\n");
+	ASSERT_EQ(2, HS());
+}
+
+/* ---- root-only bpf_jit_harden ---- */
+
+/* Make bpf_jit_harden's files unreadable to the user the tool runs as. */
+static uid_t hide_bpf(const char *dir, const char *files)
+{
+	char path[PATH_MAX];
+	uid_t uid = geteuid() ? 0 : 65534;
+	const char *f;
+
+	for (f = files; *f; f += strlen(f) + 1) {
+		snprintf(path, sizeof(path), "%s/%s", dir, f);
+		/* As root, 0400 is what the module uses; a user needs 0. */
+		chmod(path, uid ? 0400 : 0);
+	}
+	return uid;
+}
+
+#define BPF_FILES(d) d "sysctl\0" d "floor\0" d "value\0" d "state\0" \
+	d "events\0" d "last_event\0" d "detector\0"
+
+TEST_F(hs, bpf_root_only_for_a_user)
+{
+	uid_t uid;
+
+	fake_module(self->dir, &at_floor);
+	uid = hide_bpf(self->dir, BPF_FILES(SYSFS "/bpf_jit_harden/"));
+	ASSERT_EQ(0, hs(self->dir, self->r, uid, NULL));
+	HAS(self->r->out, "net.core.bpf_jit_harden      ?     1 root-only "
+	    "     ? -\n");
+	HAS(self->r->out, "kernel.kptr_restrict         1     1 ok");
+	ASSERT_STREQ("", self->r->err);
+	ASSERT_EQ(0, hs(self->dir, self->r, uid, "--json", NULL));
+	JSON_OK("d['knobs'][2]['state'] == 'root-only'",
+		"d['knobs'][2]['value'] is None", "d['exit_code'] == 0");
+	ASSERT_EQ(0, hs(self->dir, self->r, uid, "--prometheus", NULL));
+	PROM_OK("harden_defaults_knob_state{knob=\"bpf_jit_harden\","
+		"sysctl=\"net.core.bpf_jit_harden\",state=\"root-only\"} 1");
+}
+
+TEST_F(hs, bpf_root_only_with_others_below)
+{
+	struct fake fk = { "warn", { 0, 1, 1 }, { 1, 1, 1 } };
+	uid_t uid;
+
+	fake_module(self->dir, &fk);
+	uid = hide_bpf(self->dir, BPF_FILES(SYSFS "/bpf_jit_harden/"));
+	ASSERT_EQ(1, hs(self->dir, self->r, uid, NULL));
+	HAS(self->r->out, "root-only");
+}
+
+TEST_F(hs, bpf_root_only_without_module)
+{
+	const int v[3] = { 1, 1, 1 };
+	uid_t uid;
+
+	fake_proc(self->dir, v);
+	uid = hide_bpf(self->dir, "proc/sys/net/core/bpf_jit_harden\0");
+	ASSERT_EQ(1, hs(self->dir, self->r, uid, NULL));
+	HAS(self->r->out, "net.core.bpf_jit_harden      ?     1 root-only");
+	ASSERT_STREQ("", self->r->err);
+}
+
+/* ---- output formats ---- */
+
+TEST_F(hs, json_full)
+{
+	struct fake fk = { "enforce", { 2, 1, -1 }, { 1, 1, 1 } };
+
+	fake_module(self->dir, &fk);
+	put_knob(self->dir, 0, "events", "12\n");
+	put_knob(self->dir, 0, "last_event",
+		 "1700000000 412 gdb 1000 1000 2 0 refused\n");
+	put(self->dir, "usr/lib/sysctl.d/10-default-yama-scope.conf",
+	    "# debugging\n\nkernel.yama.ptrace_scope = 0\n");
+	ASSERT_EQ(0, HS("--json"));
+	JSON_OK("d['module_loaded'] is True", "d['version'] == '0.1.0'",
+		"d['mode'] == 'enforce'", "len(d['knobs']) == 3",
+		"d['knobs'][0] == {'knob': 'ptrace_scope', "
+		"'sysctl': 'kernel.yama.ptrace_scope', 'value': 2, "
+		"'floor': 1, 'state': 'ok', 'events': 12, "
+		"'detector': 'kprobe', 'last_event': {'time': 1700000000, "
+		"'pid': 412, 'comm': 'gdb', 'uid': 1000, 'auid': 1000, "
+		"'old': 2, 'new': 0, 'action': 'refused'}}",
+		"d['knobs'][2]['state'] == 'absent'",
+		"d['knobs'][2]['value'] is None",
+		"d['boot_config'] == [{'sysctl': 'kernel.yama.ptrace_scope', "
+		"'value': 0, 'floor': 1, 'file': "
+		"'/usr/lib/sysctl.d/10-default-yama-scope.conf', 'line': 3, "
+		"'package': None}]",
+		"d['status'] == 'OK'", "d['exit_code'] == 0");
+}
+
+TEST_F(hs, json_without_module)
+{
+	const int v[3] = { 0, 1, 1 };
+
+	fake_proc(self->dir, v);
+	put(self->dir, "proc/cmdline", "quiet sysctl.kernel.kptr_restrict=0\n");
+	ASSERT_EQ(1, HS("--json"));
+	JSON_OK("d['module_loaded'] is False", "d['mode'] is None",
+		"d['version'] is None", "d['knobs'][0]['state'] == 'below'",
+		"d['knobs'][0]['events'] is None",
+		"d['boot_config'][0]['file'] == '/proc/cmdline'",
+		"d['boot_config'][0]['line'] is None",
+		"d['status'] == 'WARNING'");
+}
+
+TEST_F(hs, prometheus_full)
+{
+	struct fake fk = { "warn", { 0, 1, 2 }, { 1, 1, 1 } };
+
+	fake_module(self->dir, &fk);
+	put_knob(self->dir, 0, "events", "5\n");
+	put_knob(self->dir, 0, "last_event",
+		 "1700000000 412 a\\x22b 0 - 1 0 warned\n");
+	put(self->dir, "etc/sysctl.conf", "kernel.kptr_restrict=0\n");
+	ASSERT_EQ(1, HS("--prometheus"));
+	PROM_OK("harden_defaults_module_loaded 1",
+		"harden_defaults_mode_info{mode=\"warn\",version=\"0.1.0\"} 1",
+		"harden_defaults_knob_value{knob=\"ptrace_scope\","
+		"sysctl=\"kernel.yama.ptrace_scope\"} 0",
+		"harden_defaults_knob_floor{knob=\"bpf_jit_harden\","
+		"sysctl=\"net.core.bpf_jit_harden\"} 1",
+		"harden_defaults_knob_below{knob=\"ptrace_scope\","
+		"sysctl=\"kernel.yama.ptrace_scope\"} 1",
+		"harden_defaults_knob_below{knob=\"bpf_jit_harden\","
+		"sysctl=\"net.core.bpf_jit_harden\"} 0",
+		"harden_defaults_events_total{knob=\"ptrace_scope\","
+		"sysctl=\"kernel.yama.ptrace_scope\"} 5",
+		"harden_defaults_last_event_timestamp_seconds{knob="
+		"\"ptrace_scope\",sysctl=\"kernel.yama.ptrace_scope\"} "
+		"1700000000",
+		"harden_defaults_boot_config_lowering{knob=\"kptr_restrict\","
+		"sysctl=\"kernel.kptr_restrict\"} 1",
+		"harden_defaults_boot_config_lowering{knob=\"ptrace_scope\","
+		"sysctl=\"kernel.yama.ptrace_scope\"} 0",
+		"harden_defaults_status 1");
+}
+
+TEST_F(hs, prometheus_without_module)
+{
+	const int v[3] = { 1, -1, 1 };
+
+	fake_proc(self->dir, v);
+	ASSERT_EQ(1, HS("--prometheus"));
+	PROM_OK("harden_defaults_module_loaded 0",
+		"!harden_defaults_mode_info", "!harden_defaults_events_total",
+		"harden_defaults_knob_state{knob=\"kptr_restrict\","
+		"sysctl=\"kernel.kptr_restrict\",state=\"absent\"} 1",
+		"harden_defaults_knob_value{knob=\"ptrace_scope\","
+		"sysctl=\"kernel.yama.ptrace_scope\"} 1");
+}
+
+TEST_F(hs, quiet_lines)
+{
+	struct fake fk = { "enforce", { 1, 0, 1 }, { 1, 1, 1 } };
+
+	fake_module(self->dir, &at_floor);
+	ASSERT_EQ(0, HS("-q"));
+	ASSERT_STREQ("HARDEN OK - all knobs at or above their floor\n",
+		     self->r->out);
+	fake_module(self->dir, &fk);
+	ASSERT_EQ(2, HS("--quiet"));
+	ASSERT_STREQ("HARDEN CRITICAL - kernel.kptr_restrict 0 < floor 1\n",
+		     self->r->out);
+	put_knob(self->dir, 1, "value", "zero\n");
+	ASSERT_EQ(3, HS("--quiet"));
+	ASSERT_STREQ("HARDEN UNKNOWN - kernel.kptr_restrict unreadable\n",
+		     self->r->out);
+}
+
+TEST_F(hs, explain)
+{
+	struct fake fk = { "warn", { 1, 2, -1 }, { 1, 1, 1 } };
+
+	fake_module(self->dir, &fk);
+	ASSERT_EQ(0, HS("--explain"));
+	HAS(self->r->out, "kernel.yama.ptrace_scope = 1 (floor 1)\n"
+	    "  blocks: attaching to a process that is not a descendant");
+	HAS(self->r->out, "PR_SET_PTRACER");
+	HAS(self->r->out, "CAP_SYS_PTRACE");
+	HAS(self->r->out, "kernel.kptr_restrict = 2 (floor 1)\n"
+	    "  blocks: kernel addresses for everyone, root included");
+	HAS(self->r->out, "net.core.bpf_jit_harden: absent on this kernel\n");
+	HASNT(self->r->out, "SYSCTL");
+}
+
+TEST_F(hs, explain_bpf_kallsyms)
+{
+	fake_module(self->dir, &at_floor);
+	ASSERT_EQ(0, HS("--explain"));
+	HAS(self->r->out, "net.core.bpf_jit_harden = 1 (floor 1)\n");
+	HAS(self->r->out, "bpf_jit_kallsyms");
+}
+
+/* ---- command line ---- */
+
+TEST_F(hs, help_version_and_usage_errors)
+{
+	ASSERT_EQ(0, HS("--help"));
+	HAS(self->r->out, "Usage: harden-status [options]");
+	HAS(self->r->out, "--prometheus");
+	ASSERT_EQ(0, HS("--version"));
+	ASSERT_STREQ("harden-status 0.1.0\n", self->r->out);
+	ASSERT_EQ(3, HS("--bogus"));
+	HAS(self->r->err, "Usage:");
+	ASSERT_EQ(3, HS("--json", "--prometheus"));
+	HAS(self->r->err, "harden-status: --json, --prometheus");
+	ASSERT_EQ(3, HS("extra"));
+	ASSERT_STREQ("harden-status: unexpected argument 'extra'\n",
+		     self->r->err);
+}
+
+/* ---- boot configuration ---- */
+
+#define YAMA_CONF "usr/lib/sysctl.d/10-default-yama-scope.conf"
+
+TEST_F(hs, boot_lowering_in_warn_mode_is_1)
+{
+	fake_module(self->dir, &at_floor);
+	put(self->dir, YAMA_CONF, "# allow gdb -p\n\nkernel.yama."
+	    "ptrace_scope = 0\n");
+	ASSERT_EQ(1, HS());
+	HAS(self->r->out, "next boot:\n  /usr/lib/sysctl.d/10-default-yama-"
+	    "scope.conf:3 sets kernel.yama.ptrace_scope = 0 (floor 1)\n");
+	ASSERT_EQ(1, HS("--quiet"));
+	ASSERT_STREQ("HARDEN WARNING - 1 boot setting(s) below floor\n",
+		     self->r->out);
+}
+
+TEST_F(hs, boot_lowering_in_enforce_mode_is_0)
+{
+	struct fake fk = at_floor;
+
+	fk.mode = "enforce";
+	fake_module(self->dir, &fk);
+	put(self->dir, YAMA_CONF, "kernel.yama.ptrace_scope = 0\n");
+	ASSERT_EQ(0, HS());
+	HAS(self->r->out, "10-default-yama-scope.conf:1 sets");
+	HAS(self->r->out, "(mode enforce: the module refuses such writes)");
+	fk.mode = "lock";
+	fake_module(self->dir, &fk);
+	ASSERT_EQ(0, HS());
+}
+
+TEST_F(hs, boot_masked_by_empty_file)
+{
+	fake_module(self->dir, &at_floor);
+	put(self->dir, YAMA_CONF, "kernel.yama.ptrace_scope = 0\n");
+	put(self->dir, "etc/sysctl.d/10-default-yama-scope.conf", "");
+	ASSERT_EQ(0, HS());
+	HAS(self->r->out, "next boot: nothing sets");
+}
+
+TEST_F(hs, boot_masked_by_dev_null)
+{
+	char link[PATH_MAX];
+
+	fake_module(self->dir, &at_floor);
+	put(self->dir, YAMA_CONF, "kernel.yama.ptrace_scope = 0\n");
+	put(self->dir, "etc/sysctl.d/x", "");
+	snprintf(link, sizeof(link),
+		 "%s/etc/sysctl.d/10-default-yama-scope.conf", self->dir);
+	ASSERT_EQ(0, symlink("/dev/null", link));
+	ASSERT_EQ(0, HS());
+	/* A name in /run masks /usr/lib, too, and only that name. */
+	unlink(link);
+	put(self->dir, "run/sysctl.d/10-default-yama-scope.conf", "# off\n");
+	put(self->dir, "usr/lib/sysctl.d/11-other.conf",
+	    "kernel.kptr_restrict=0\n");
+	ASSERT_EQ(1, HS());
+	HAS(self->r->out, "11-other.conf:1 sets kernel.kptr_restrict = 0");
+	HASNT(self->r->out, "yama-scope.conf");
+}
+
+TEST_F(hs, boot_later_file_wins)
+{
+	fake_module(self->dir, &at_floor);
+	/* Ordered by name across directories, not by directory. */
+	put(self->dir, "etc/sysctl.d/10-a.conf", "kernel.kptr_restrict=1\n");
+	put(self->dir, "usr/lib/sysctl.d/20-b.conf",
+	    "kernel.kptr_restrict=0\n");
+	ASSERT_EQ(1, HS());
+	HAS(self->r->out, "/usr/lib/sysctl.d/20-b.conf:1 sets "
+	    "kernel.kptr_restrict = 0");
+	put(self->dir, "usr/local/lib/sysctl.d/30-c.conf",
+	    "kernel.kptr_restrict=2\n");
+	ASSERT_EQ(0, HS());
+}
+
+TEST_F(hs, boot_later_line_wins)
+{
+	fake_module(self->dir, &at_floor);
+	put(self->dir, "etc/sysctl.d/50-x.conf", "kernel.kptr_restrict=0\n"
+	    "kernel.kptr_restrict=1\nnet.core.bpf_jit_harden=1\n"
+	    "net.core.bpf_jit_harden=0\n");
+	ASSERT_EQ(1, HS());
+	HASNT(self->r->out, "kptr_restrict = 0");
+	HAS(self->r->out, "/etc/sysctl.d/50-x.conf:4 sets "
+	    "net.core.bpf_jit_harden = 0 (floor 1)");
+}
+
+TEST_F(hs, boot_sysctl_conf_is_last)
+{
+	char link[PATH_MAX];
+
+	fake_module(self->dir, &at_floor);
+	put(self->dir, "etc/sysctl.d/99-zzz.conf",
+	    "kernel.yama.ptrace_scope=1\n");
+	put(self->dir, "etc/sysctl.conf", "#\nkernel.yama.ptrace_scope=0\n");
+	ASSERT_EQ(1, HS());
+	HAS(self->r->out, "  /etc/sysctl.conf:2 sets kernel.yama."
+	    "ptrace_scope = 0");
+	/* Linked in as 99-sysctl.conf, it still counts once, as itself. */
+	snprintf(link, sizeof(link), "%s/etc/sysctl.d/99-sysctl.conf",
+		 self->dir);
+	ASSERT_EQ(0, symlink("../sysctl.conf", link));
+	ASSERT_EQ(1, HS("--json"));
+	JSON_OK("len(d['boot_config']) == 1",
+		"d['boot_config'][0]['file'] == '/etc/sysctl.conf'");
+	put(self->dir, "etc/sysctl.conf", "kernel.yama.ptrace_scope=1\n");
+	put(self->dir, "etc/sysctl.d/99-zzz.conf",
+	    "kernel.yama.ptrace_scope=0\n");
+	ASSERT_EQ(0, HS());
+}
+
+TEST_F(hs, boot_syntax)
+{
+	fake_module(self->dir, &at_floor);
+	put(self->dir, "etc/sysctl.d/10-a.conf",
+	    "; kernel.kptr_restrict=0\n"
+	    "# kernel.kptr_restrict=0\n"
+	    "   -kernel/yama/ptrace_scope\t=  0  \n"
+	    "net.core.bpf_jit_harden\n"
+	    "kernel.kptr_restrictx=0\n");
+	put(self->dir, "etc/sysctl.d/README", "kernel.kptr_restrict=0\n");
+	put(self->dir, "etc/sysctl.d/10-b.conf.disabled",
+	    "kernel.kptr_restrict=0\n");
+	ASSERT_EQ(1, HS("--json"));
+	JSON_OK("[(b['sysctl'], b['line']) for b in d['boot_config']] == "
+		"[('kernel.yama.ptrace_scope', 3)]");
+}
+
+TEST_F(hs, boot_glob_and_exact)
+{
+	fake_module(self->dir, &at_floor);
+	put(self->dir, "etc/sysctl.d/10-a.conf", "kernel.yama.*=0\n");
+	ASSERT_EQ(1, HS());
+	HAS(self->r->out, "10-a.conf:1 sets kernel.yama.ptrace_scope = 0");
+	/* An exact key beats a glob, whatever the order. */
+	put(self->dir, "etc/sysctl.d/05-a.conf",
+	    "kernel.yama.ptrace_scope=1\n");
+	ASSERT_EQ(0, HS());
+}
+
+TEST_F(hs, boot_non_numeric_value_replaces)
+{
+	fake_module(self->dir, &at_floor);
+	put(self->dir, "etc/sysctl.d/10-a.conf", "kernel.kptr_restrict=0\n");
+	put(self->dir, "etc/sysctl.d/20-a.conf", "kernel.kptr_restrict=x\n");
+	ASSERT_EQ(0, HS());
+}
+
+TEST_F(hs, boot_command_line)
+{
+	fake_module(self->dir, &at_floor);
+	put(self->dir, "proc/cmdline", "BOOT_IMAGE=/vmlinuz root=/dev/vda "
+	    "sysctl.kernel.yama.ptrace_scope=0 \"sysctl.kernel/kptr_restrict"
+	    "=1\" sysctl.kernel.kptr_restrict=0 quiet -- "
+	    "sysctl.net.core.bpf_jit_harden=0\n");
+	ASSERT_EQ(1, HS("--json"));
+	JSON_OK("[(b['sysctl'], b['file'], b['line']) for b in "
+		"d['boot_config']] == [('kernel.yama.ptrace_scope', "
+		"'/proc/cmdline', None), ('kernel.kptr_restrict', "
+		"'/proc/cmdline', None)]");
+	ASSERT_EQ(1, HS());
+	HAS(self->r->out, "  kernel command line sets "
+	    "kernel.yama.ptrace_scope = 0 (floor 1)\n");
+	/* The command line and a file are both listed. */
+	put(self->dir, YAMA_CONF, "kernel.yama.ptrace_scope = 0\n");
+	ASSERT_EQ(1, HS("--json"));
+	JSON_OK("len(d['boot_config']) == 3");
+}
+
+TEST_F(hs, boot_against_current_floor)
+{
+	struct fake fk = { "warn", { 2, 1, 1 }, { 2, 1, 1 } };
+
+	fake_module(self->dir, &fk);
+	put(self->dir, YAMA_CONF, "kernel.yama.ptrace_scope = 1\n");
+	ASSERT_EQ(1, HS());
+	HAS(self->r->out, "sets kernel.yama.ptrace_scope = 1 (floor 2)");
+}
+
+TEST_F(hs, boot_absent_knob_not_listed)
+{
+	struct fake fk = { "warn", { -1, 1, 1 }, { 1, 1, 1 } };
+
+	fake_module(self->dir, &fk);
+	put(self->dir, YAMA_CONF, "kernel.yama.ptrace_scope = 0\n");
+	ASSERT_EQ(0, HS());
+	HAS(self->r->out, "next boot: nothing sets");
+}
+
+TEST_F(hs, boot_without_module)
+{
+	const int v[3] = { 1, 1, 1 };
+
+	fake_proc(self->dir, v);
+	put(self->dir, YAMA_CONF, "kernel.yama.ptrace_scope = 0\n");
+	ASSERT_EQ(1, HS());
+	HAS(self->r->out, "yama-scope.conf:1 sets kernel.yama.ptrace_scope = 0"
+	    " (floor 1)\n");
+}
+
+TEST_HARNESS_MAIN
