@@ -52,7 +52,7 @@ set -e
 "$here/lib/kernels.sh" $kernels
 make -s -C "$here/vm" KSFT="$HD_CACHE/ksrc/selftests" OUT="$HD_BUILD/vm"
 [ -e "$top/tools/Makefile" ] &&
-	make -s -C "$top/tools" OUT="$HD_BUILD/tools"
+	make -s -C "$top/tools" OUT="$HD_BUILD/tools" STATIC=1
 set +e
 
 passed=0 failed=0
