@@ -239,7 +239,7 @@ static void scan_files(struct scan *sc)
 	char path[PATH_MAX], main_conf[PATH_MAX];
 	size_t i;
 
-	for (i = 0; i < sizeof(conf_dirs) / sizeof(conf_dirs[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(conf_dirs); i++)
 		list_dir(root, conf_dirs[i], &l);
 	if (l.n)
 		qsort(l.v, l.n, sizeof(*l.v), conf_cmp);

@@ -80,14 +80,14 @@ static void wrap(FILE *f, const char *label, const char *text)
 static void explain_knob(FILE *f, const struct knob *k)
 {
 	const struct level *levels = bpf_levels;
-	int n = sizeof(bpf_levels) / sizeof(*levels), level;
+	int n = ARRAY_SIZE(bpf_levels), level;
 
 	if (!strcmp(k->name, "ptrace_scope")) {
 		levels = ptrace_levels;
-		n = sizeof(ptrace_levels) / sizeof(*levels);
+		n = ARRAY_SIZE(ptrace_levels);
 	} else if (!strcmp(k->name, "kptr_restrict")) {
 		levels = kptr_levels;
-		n = sizeof(kptr_levels) / sizeof(*levels);
+		n = ARRAY_SIZE(kptr_levels);
 	}
 
 	if (k->state == STATE_ABSENT) {

@@ -101,6 +101,19 @@ static void print_knob_row(FILE *f, const struct knob *k)
 		state_name(k->state), events, last);
 }
 
+/* A file name for the terminal: control characters as \xHH. */
+static void print_path(FILE *f, const char *s)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)s; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			fprintf(f, "\\x%02x", *p);
+		else
+			fputc(*p, f);
+	}
+}
+
 static void print_findings(FILE *f, const struct status *st)
 {
 	const struct finding *fd;
@@ -113,10 +126,13 @@ static void print_findings(FILE *f, const struct status *st)
 	fprintf(f, "next boot:\n");
 	for (i = 0; i < st->nfindings; i++) {
 		fd = &st->findings[i];
-		if (fd->line)
-			fprintf(f, "  %s:%u", fd->source, fd->line);
-		else
+		if (fd->line) {
+			fprintf(f, "  ");
+			print_path(f, fd->source);
+			fprintf(f, ":%u", fd->line);
+		} else {
 			fprintf(f, "  kernel command line");
+		}
 		fprintf(f, " sets %s = %d (floor %d)", fd->knob->sysctl,
 			fd->value, fd->knob->floor);
 		if (*fd->package)

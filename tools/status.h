@@ -13,6 +13,7 @@
 
 #define PROG		"harden-status"
 #define NKNOBS		3
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 /* Per knob: the effective sysctl.d assignment and the command line. */
 #define MAX_FINDINGS	(2 * NKNOBS)
 

@@ -658,6 +658,18 @@ TEST_F(hs, json_without_module)
 		"d['status'] == 'WARNING'");
 }
 
+TEST_F(hs, json_escapes_odd_file_names)
+{
+	fake_module(self->dir, &at_floor);
+	put(self->dir, "etc/sysctl.d/10-\"q\"\\\t\x01\xe9.conf",
+	    "kernel.kptr_restrict=0\n");
+	ASSERT_EQ(1, HS("--json"));
+	JSON_OK("d['boot_config'][0]['file'] == "
+		"'/etc/sysctl.d/10-\"q\"\\\\\\t\\x01\\xe9.conf'");
+	ASSERT_EQ(1, HS());
+	HAS(self->r->out, "  /etc/sysctl.d/10-\"q\"\\\\x09\\x01\xe9.conf:1 sets");
+}
+
 TEST_F(hs, prometheus_full)
 {
 	struct fake fk = { "warn", { 0, 1, 2 }, { 1, 1, 1 } };
