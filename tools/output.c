@@ -3,6 +3,7 @@
  * The verdict and the three ways of printing a status: the table for
  * people, JSON for scripts, the Prometheus text format for fleets.
  */
+#include <stdarg.h>
 #include <string.h>
 #include <time.h>
 
@@ -374,32 +375,40 @@ void print_prometheus(FILE *f, const struct status *st)
 	fprintf(f, "harden_defaults_status %d\n", status_verdict(st));
 }
 
+/* Append one finding to the summary line, after " - " or ", ". */
+static void __attribute__((format(printf, 3, 4)))
+summary_item(FILE *f, int *items, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs((*items)++ ? ", " : " - ", f);
+	va_start(ap, fmt);
+	vfprintf(f, fmt, ap);
+	va_end(ap);
+}
+
 /* One line for --quiet, in the shape monitoring plugins print. */
 void print_summary(FILE *f, const struct status *st)
 {
+	int code = status_verdict(st), items = 0;
 	const struct knob *k;
-	int code = status_verdict(st);
-	const char *sep = " - ";
 
 	fprintf(f, "HARDEN %s", verdict_names[code]);
 	for (k = st->knobs; k < st->knobs + NKNOBS; k++) {
 		if (k->state == STATE_BELOW)
-			fprintf(f, "%s%s %d < floor %d", sep, k->sysctl,
-				k->value, k->floor);
+			summary_item(f, &items, "%s %d < floor %d", k->sysctl,
+				     k->value, k->floor);
 		else if (k->state == STATE_UNKNOWN)
-			fprintf(f, "%s%s unreadable", sep, k->sysctl);
-		else
-			continue;
-		sep = ", ";
+			summary_item(f, &items, "%s unreadable", k->sysctl);
 	}
 	if (st->failed)
-		fprintf(f, "%smodule state unreadable", sep), sep = ", ";
+		summary_item(f, &items, "module state unreadable");
 	if (!st->loaded)
-		fprintf(f, "%smodule not loaded", sep), sep = ", ";
+		summary_item(f, &items, "module not loaded");
 	if (st->nfindings)
-		fprintf(f, "%s%d boot setting(s) below floor", sep,
-			st->nfindings), sep = ", ";
-	if (code == 0)
-		fprintf(f, " - all knobs at or above their floor");
-	fprintf(f, "\n");
+		summary_item(f, &items, "%d boot setting(s) below floor",
+			     st->nfindings);
+	if (!items)
+		summary_item(f, &items, "all knobs at or above their floor");
+	fputc('\n', f);
 }
