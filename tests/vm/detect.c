@@ -1,0 +1,462 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Every lowering is seen, attributed, counted exactly and, by mode,
+ * refused: through echo, a program named systemd-sysctl applying the
+ * elfutils sysctl.d file, a program named calico-felix, concurrent
+ * writers, a writer with a forged name, and a boot-like sequence.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/klog.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "hd_test.h"
+
+#define HD_WRITE	"/tests/hd-write"
+#define SYSTEMD_SYSCTL	"/usr/lib/systemd/systemd-sysctl"
+
+/* Run argv; return its exit status, its pid through pidp. */
+static int run(char *const argv[], pid_t *pidp)
+{
+	int status;
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (!pid) {
+		int null = open("/dev/null", O_WRONLY);
+
+		dup2(null, 1);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	if (pidp)
+		*pidp = pid;
+	waitpid(pid, &status, 0);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+static int sh(const char *cmd, pid_t *pidp)
+{
+	char *argv[] = { "/bin/sh", "-c", (char *)cmd, NULL };
+
+	return run(argv, pidp);
+}
+
+/* The fields of <knob>/last_event. */
+struct last {
+	long long time;
+	char pid[16], comm[80], uid[16], auid[16], action[16];
+	int old, new;
+};
+
+static int last_event(const char *knob, struct last *l)
+{
+	char buf[256];
+	int err;
+
+	err = sysfs_get(knob, "last_event", buf, sizeof(buf));
+	if (err)
+		return err;
+	if (sscanf(buf, "%lld %15s %79s %15s %15s %d %d %15s", &l->time, l->pid,
+		   l->comm, l->uid, l->auid, &l->old, &l->new, l->action) != 8)
+		return -EINVAL;
+	return 0;
+}
+
+FIXTURE(detect) {
+	int kmsg;
+	char line[512];
+};
+
+FIXTURE_SETUP(detect)
+{
+	ASSERT_EQ(0, hd_reset());
+	self->kmsg = kmsg_mark();
+	ASSERT_LE(0, self->kmsg);
+}
+
+FIXTURE_TEARDOWN(detect)
+{
+	hd_reset();
+	close(self->kmsg);
+}
+
+/* What a real boot does: modules-load.d first, then systemd-sysctl. */
+TEST_F(detect, boot_order)
+{
+	char name[64], ko[128], *argv[] = { SYSTEMD_SYSCTL, NULL };
+	FILE *f;
+	pid_t pid;
+
+	f = fopen("/usr/lib/modules-load.d/harden_defaults.conf", "r");
+	ASSERT_NE(NULL, f);
+	while (fscanf(f, "%63s", name) == 1) {
+		if (name[0] == '#') {
+			fscanf(f, "%*[^\n]");
+			continue;
+		}
+		snprintf(ko, sizeof(ko), "/lib/hd/%s.ko", name);
+		ASSERT_EQ(0, access(ko, R_OK)) TH_LOG("%s", ko);
+		ASSERT_EQ(0, hd_load(NULL));
+	}
+	fclose(f);
+	ASSERT_TRUE(hd_loaded());
+
+	/* /usr/lib/sysctl.d/10-default-yama-scope.conf, as elfutils ships. */
+	run(argv, &pid);
+	EXPECT_EQ(0, sysctl_get(PTRACE_SCOPE));
+	snprintf(name, sizeof(name), "by systemd-sysctl[%d] uid 0", pid);
+	EXPECT_EQ(1, kmsg_count(self->kmsg, name, self->line, 512));
+	EXPECT_NE(NULL, strstr(self->line,
+			       "harden_defaults: kernel.yama.ptrace_scope lowered 1 -> 0 by systemd-sysctl["))
+		TH_LOG("%s", self->line);
+	EXPECT_EQ(1, sysfs_int("ptrace_scope", "events"));
+}
+
+/* echo into /proc/sys: each knob, each shown in dmesg and sysfs. */
+TEST_F(detect, echo_each_knob)
+{
+	static const char *const knobs[][3] = {
+		{ "ptrace_scope", "kernel.yama.ptrace_scope", PTRACE_SCOPE },
+		{ "kptr_restrict", "kernel.kptr_restrict", KPTR_RESTRICT },
+		{ "bpf_jit_harden", "net.core.bpf_jit_harden", BPF_JIT_HARDEN },
+	};
+	char cmd[128], want[160];
+	struct last l;
+	pid_t pid;
+	int i;
+
+	ASSERT_EQ(0, hd_load(NULL));
+	for (i = 0; i < 3; i++) {
+		snprintf(cmd, sizeof(cmd), "echo 0 > %s", knobs[i][2]);
+		ASSERT_EQ(0, sh(cmd, &pid));
+		EXPECT_EQ(0, sysctl_get(knobs[i][2]));
+		snprintf(want, sizeof(want),
+			 "harden_defaults: %s lowered 1 -> 0 by sh[%d] uid 0 auid unset: warned",
+			 knobs[i][1], pid);
+		EXPECT_EQ(1, kmsg_count(self->kmsg, want, NULL, 0))
+			TH_LOG("no '%s'", want);
+		EXPECT_EQ(1, sysfs_int(knobs[i][0], "events"));
+		ASSERT_EQ(0, last_event(knobs[i][0], &l));
+		EXPECT_EQ(pid, atoi(l.pid));
+		EXPECT_STREQ("sh", l.comm);
+		EXPECT_STREQ("0", l.uid);
+		EXPECT_STREQ("-", l.auid);
+		EXPECT_EQ(1, l.old);
+		EXPECT_EQ(0, l.new);
+		EXPECT_STREQ("warned", l.action);
+		EXPECT_LT(time(NULL) - 60, l.time);
+		ASSERT_EQ(0, sysfs_get(knobs[i][0], "state", want, sizeof(want)));
+		EXPECT_STREQ("below", want);
+	}
+}
+
+TEST_F(detect, calico_felix)
+{
+	char *argv[] = { "/tmp/calico-felix", BPF_JIT_HARDEN, "0", NULL };
+	char want[128];
+	pid_t pid;
+
+	ASSERT_EQ(0, hd_load(NULL));
+	unlink(argv[0]);
+	ASSERT_EQ(0, symlink(HD_WRITE, argv[0]));
+	ASSERT_EQ(0, run(argv, &pid));
+	snprintf(want, sizeof(want),
+		 "net.core.bpf_jit_harden lowered 1 -> 0 by calico-felix[%d]", pid);
+	EXPECT_EQ(1, kmsg_count(self->kmsg, want, NULL, 0));
+	EXPECT_EQ(1, sysfs_int("bpf_jit_harden", "events"));
+}
+
+/* Writes that stay at or above the floor, and shared-handler siblings. */
+TEST_F(detect, not_events)
+{
+	ASSERT_EQ(0, hd_load(NULL));
+	ASSERT_EQ(0, sysctl_set(PTRACE_SCOPE, 2));
+	ASSERT_EQ(0, sysctl_set(PTRACE_SCOPE, 1));
+	ASSERT_EQ(0, sysctl_set(KPTR_RESTRICT, 2));
+	ASSERT_EQ(0, sysctl_set(KPTR_RESTRICT, 1));
+	ASSERT_EQ(0, sysctl_set("/proc/sys/kernel/dmesg_restrict", 1));
+	ASSERT_EQ(0, sysctl_set("/proc/sys/kernel/dmesg_restrict", 0));
+	ASSERT_EQ(0, sysctl_set("/proc/sys/net/core/bpf_jit_kallsyms", 1));
+	ASSERT_EQ(0, sysctl_set("/proc/sys/net/core/bpf_jit_kallsyms", 0));
+	/* Refused by the kernel itself: out of range, garbage. */
+	EXPECT_EQ(-EINVAL, write_str(KPTR_RESTRICT, "-1"));
+	EXPECT_EQ(-EINVAL, write_str(KPTR_RESTRICT, "+0"));
+	EXPECT_EQ(-EINVAL, write_str(KPTR_RESTRICT, "zero"));
+	EXPECT_EQ(0, sysfs_int("ptrace_scope", "events"));
+	EXPECT_EQ(0, sysfs_int("kptr_restrict", "events"));
+	EXPECT_EQ(0, sysfs_int("bpf_jit_harden", "events"));
+	EXPECT_EQ(0, kmsg_count(self->kmsg, "lowered", NULL, 0));
+	/* Base 0, as the kernel parses: 0x0 is a lowering. */
+	ASSERT_EQ(0, write_str(KPTR_RESTRICT, "0x0"));
+	EXPECT_EQ(1, sysfs_int("kptr_restrict", "events"));
+}
+
+/* Counts are exact; the log is rate-limited and says what it held back. */
+TEST_F(detect, thirty_in_a_row)
+{
+	char *argv[] = { HD_WRITE, "-n", "30", KPTR_RESTRICT, "0", NULL };
+	int lines;
+
+	ASSERT_EQ(0, hd_load(NULL));
+	ASSERT_EQ(0, run(argv, NULL));
+	EXPECT_EQ(30, sysfs_int("kptr_restrict", "events"));
+	lines = kmsg_count(self->kmsg, "kernel.kptr_restrict lowered", NULL, 0);
+	EXPECT_LE(1, lines);
+	EXPECT_GT(30, lines) TH_LOG("not rate-limited: %d lines", lines);
+
+	/* After the interval, the next line reports the held-back ones. */
+	sleep(6);
+	argv[2] = "1";
+	ASSERT_EQ(0, run(argv, NULL));
+	EXPECT_EQ(31, sysfs_int("kptr_restrict", "events"));
+	snprintf(self->line, 64, "(%d earlier lines suppressed)", 30 - lines);
+	EXPECT_EQ(1, kmsg_count(self->kmsg, self->line, NULL, 0))
+		TH_LOG("no '%s'", self->line);
+}
+
+TEST_F(detect, concurrent_writers_exact)
+{
+	char *argv[] = { HD_WRITE, "-n", "100", "-a", "1", KPTR_RESTRICT, "0",
+			 NULL };
+	pid_t pids[6];
+	int i, status;
+
+	ASSERT_EQ(0, hd_load(NULL));
+	for (i = 0; i < 6; i++) {
+		pids[i] = fork();
+		if (!pids[i]) {
+			int null = open("/dev/null", O_WRONLY);
+
+			dup2(null, 1);
+			execv(argv[0], argv);
+			_exit(127);
+		}
+	}
+	for (i = 0; i < 6; i++) {
+		waitpid(pids[i], &status, 0);
+		EXPECT_EQ(0, WEXITSTATUS(status));
+	}
+	EXPECT_EQ(600, sysfs_int("kptr_restrict", "events"));
+}
+
+TEST_F(detect, login_uid)
+{
+	char want[128];
+	pid_t pid;
+
+	ASSERT_EQ(0, hd_load(NULL));
+	ASSERT_EQ(0, sh("echo 1000 > /proc/self/loginuid && "
+			"echo 0 > /proc/sys/kernel/kptr_restrict", &pid));
+	snprintf(want, sizeof(want), "by sh[%d] uid 0 auid 1000: warned", pid);
+	EXPECT_EQ(1, kmsg_count(self->kmsg, want, NULL, 0)) TH_LOG("%s", want);
+}
+
+/* The raw log (what dmesg prints), not /dev/kmsg, which escapes itself. */
+static char *raw_log(void)
+{
+	int size = klogctl(10, NULL, 0);	/* SYSLOG_ACTION_SIZE_BUFFER */
+	char *buf = calloc(1, size + 1);
+
+	if (buf && klogctl(3, buf, size) < 0) {	/* SYSLOG_ACTION_READ_ALL */
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+TEST_F(detect, forged_name)
+{
+	char *argv[] = { HD_WRITE, "-c", "a\\nFORGED b", KPTR_RESTRICT, "0",
+			 NULL };
+	char *log;
+
+	ASSERT_EQ(0, hd_load(NULL));
+	ASSERT_EQ(0, run(argv, NULL));
+	EXPECT_EQ(1, sysfs_int("kptr_restrict", "events"));
+	log = raw_log();
+	ASSERT_NE(NULL, log);
+	EXPECT_NE(NULL, strstr(log, "by a\\x0aFORGED\\x20b["));
+	EXPECT_EQ(NULL, strstr(log, "] FORGED"));
+	EXPECT_EQ(NULL, strstr(log, "\nFORGED"));
+	free(log);
+	ASSERT_EQ(0, sysfs_get("kptr_restrict", "last_event", self->line, 512));
+	EXPECT_NE(NULL, strstr(self->line, " a\\x0aFORGED\\x20b "))
+		TH_LOG("%s", self->line);
+}
+
+TEST_F(detect, enforce_refuses)
+{
+	char *argv[] = { HD_WRITE, KPTR_RESTRICT, "0", NULL };
+	struct last l;
+	pid_t pid;
+
+	ASSERT_EQ(0, hd_load("mode=enforce"));
+	EXPECT_EQ(EPERM, run(argv, &pid));
+	EXPECT_EQ(1, sysctl_get(KPTR_RESTRICT));
+	EXPECT_EQ(1, sysfs_int("kptr_restrict", "events"));
+	ASSERT_EQ(0, last_event("kptr_restrict", &l));
+	EXPECT_STREQ("refused", l.action);
+	EXPECT_EQ(pid, atoi(l.pid));
+	snprintf(self->line, 128, "lowered 1 -> 0 by hd-write[%d] uid 0 auid unset: refused",
+		 pid);
+	EXPECT_EQ(1, kmsg_count(self->kmsg, self->line, NULL, 0));
+	/* sysctl(8) says "Operation not permitted" and fails. */
+	EXPECT_NE(0, sh("sysctl -w kernel.yama.ptrace_scope=0 2>&1 | "
+			"grep -q 'Operation not permitted'", NULL) == 0);
+	EXPECT_EQ(1, sysctl_get(PTRACE_SCOPE));
+	/* Raising is always allowed. */
+	EXPECT_EQ(0, sysctl_set(KPTR_RESTRICT, 2));
+	EXPECT_EQ(2, sysctl_get(KPTR_RESTRICT));
+}
+
+struct race {
+	volatile int stop;
+	long reads, lowered;
+};
+
+static void *reader(void *arg)
+{
+	struct race *r = arg;
+	char c;
+	int fd;
+
+	fd = open(KPTR_RESTRICT, O_RDONLY);
+	while (!r->stop) {
+		if (pread(fd, &c, 1, 0) == 1) {
+			r->reads++;
+			if (c == '0')
+				r->lowered++;
+		}
+	}
+	close(fd);
+	return NULL;
+}
+
+/* A reader on another CPU never sees a refused value, not once. */
+TEST_F(detect, enforce_no_window)
+{
+	struct race r = { 0 };
+	pthread_t t;
+	long writes = 0;
+	time_t end;
+	int fd;
+
+	ASSERT_EQ(0, hd_load("mode=enforce"));
+	ASSERT_EQ(0, pthread_create(&t, NULL, reader, &r));
+	fd = open(KPTR_RESTRICT, O_WRONLY);
+	ASSERT_LE(0, fd);
+	end = time(NULL) + 3;
+	while (time(NULL) < end) {
+		EXPECT_EQ(-1, pwrite(fd, "0", 1, 0));
+		writes++;
+	}
+	r.stop = 1;
+	pthread_join(t, NULL);
+	close(fd);
+	TH_LOG("%ld refused writes, %ld reads", writes, r.reads);
+	EXPECT_LT(100, r.reads);
+	EXPECT_EQ(0, r.lowered);
+	EXPECT_EQ(writes, sysfs_int("kptr_restrict", "events"));
+}
+
+TEST_F(detect, lock_mode)
+{
+	char *argv[] = { HD_WRITE, PTRACE_SCOPE, "0", NULL };
+
+	ASSERT_EQ(0, hd_load("mode=lock"));
+	EXPECT_EQ(-EPERM, write_str(HD_SYSFS "/mode", "warn"));
+	EXPECT_EQ(-EPERM, write_str(HD_SYSFS "/mode", "enforce"));
+	EXPECT_EQ(0, write_str(HD_SYSFS "/mode", "lock"));
+	EXPECT_EQ(-EPERM, write_str(HD_SYSFS "/ptrace_scope/floor", "0"));
+	EXPECT_EQ(0, write_str(HD_SYSFS "/ptrace_scope/floor", "2"));
+	EXPECT_EQ(2, sysctl_get(PTRACE_SCOPE));
+	EXPECT_EQ(EPERM, run(argv, NULL));
+	EXPECT_EQ(2, sysctl_get(PTRACE_SCOPE));
+	EXPECT_EQ(-EAGAIN, hd_unload());
+	EXPECT_TRUE(hd_loaded());
+	/* Debian's kernels allow rmmod -f; the module says it was forced. */
+	EXPECT_EQ(0, hd_unload_force());
+	EXPECT_EQ(1, kmsg_count(self->kmsg, "forced out while locked", NULL, 0));
+	EXPECT_EQ(2, sysctl_get(PTRACE_SCOPE));
+}
+
+/* Mode changes through sysfs; entering enforce raises what warn let drop. */
+TEST_F(detect, mode_switch)
+{
+	ASSERT_EQ(0, hd_load(NULL));
+	ASSERT_EQ(0, sysctl_set(KPTR_RESTRICT, 0));
+	ASSERT_EQ(0, write_str(HD_SYSFS "/mode", "enforce"));
+	EXPECT_EQ(1, sysctl_get(KPTR_RESTRICT));
+	EXPECT_EQ(-EPERM, sysctl_set(KPTR_RESTRICT, 0));
+	ASSERT_EQ(0, write_str(HD_SYSFS "/mode", "warn"));
+	EXPECT_EQ(0, sysctl_set(KPTR_RESTRICT, 0));
+	/* warned, refused, warned */
+	EXPECT_EQ(3, sysfs_int("kptr_restrict", "events"));
+}
+
+static int wait_value(const char *path, int want, int seconds)
+{
+	int i;
+
+	for (i = 0; i < seconds * 10; i++) {
+		if (sysctl_get(path) == want)
+			return 0;
+		usleep(100000);
+	}
+	return -ETIMEDOUT;
+}
+
+/* Without kprobes the periodic check catches it, and in enforce puts it back. */
+TEST_F(detect, fallback_poll)
+{
+	struct last l;
+
+	ASSERT_EQ(0, hd_load("use_kprobes=0 poll_interval=1 mode=enforce"));
+	ASSERT_EQ(0, sysfs_get("kptr_restrict", "detector", self->line, 64));
+	EXPECT_STREQ("poll", self->line);
+	ASSERT_EQ(0, sysctl_set(KPTR_RESTRICT, 0));
+	EXPECT_EQ(0, wait_value(KPTR_RESTRICT, 1, 3));
+	EXPECT_EQ(1, sysfs_int("kptr_restrict", "events"));
+	ASSERT_EQ(0, last_event("kptr_restrict", &l));
+	EXPECT_STREQ("restored", l.action);
+	EXPECT_STREQ("-", l.pid);
+	EXPECT_EQ(1, kmsg_count(self->kmsg,
+				"kernel.kptr_restrict lowered 1 -> 0 by an unknown writer, found by the periodic check: restored",
+				NULL, 0));
+
+	/* In warn mode it reports once and leaves the value. */
+	ASSERT_EQ(0, hd_unload());
+	ASSERT_EQ(0, hd_load("use_kprobes=0 poll_interval=1"));
+	ASSERT_EQ(0, sysctl_set(PTRACE_SCOPE, 0));
+	sleep(3);
+	EXPECT_EQ(0, sysctl_get(PTRACE_SCOPE));
+	EXPECT_EQ(1, sysfs_int("ptrace_scope", "events"));
+}
+
+/* With audit=1 and no auditd, records reach the kernel log. */
+TEST_F(detect, audit_record)
+{
+	ASSERT_EQ(0, hd_load(NULL));
+	ASSERT_EQ(0, sysctl_set(KPTR_RESTRICT, 0));
+	usleep(200000);
+	EXPECT_EQ(1, kmsg_count(self->kmsg,
+				"op=harden_defaults sysctl=kernel.kptr_restrict old=1 new=0 action=warned",
+				self->line, 512));
+	EXPECT_NE(NULL, strstr(self->line, "type=1316")) TH_LOG("%s", self->line);
+}
+
+TEST_HARNESS_MAIN
