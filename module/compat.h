@@ -14,11 +14,6 @@
 
 #include <linux/ptrace.h>
 #include <linux/sysctl.h>
-#include <linux/version.h>
-
-#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 14, 0)
-#error "harden_defaults needs Linux 5.14 or later"
-#endif
 
 static inline const struct ctl_table *hd_handler_table(struct pt_regs *regs)
 {

@@ -111,7 +111,7 @@ struct hd_knob {
 	struct kprobe kp;
 
 	atomic64_t events;
-	spinlock_t lock;
+	spinlock_t lock;	/* protects last and has_last */
 	struct hd_event last;
 	bool has_last;
 	struct ratelimit_state log_rs;
@@ -125,8 +125,7 @@ struct hd_knob {
 #define HD_NR_KNOBS	3
 extern struct hd_knob hd_knobs[HD_NR_KNOBS];
 
-#define hd_for_each_knob(k) \
-	for ((k) = hd_knobs; (k) < hd_knobs + HD_NR_KNOBS; (k)++)
+#define hd_knobs_end	(hd_knobs + HD_NR_KNOBS)
 
 /* Mode and floors change under hd_config_lock; hot paths use READ_ONCE. */
 extern struct mutex hd_config_lock;

@@ -173,7 +173,7 @@ void hd_hooks_register(bool use_kprobes)
 {
 	struct hd_knob *k;
 
-	hd_for_each_knob(k) {
+	for (k = hd_knobs; k < hd_knobs_end; k++) {
 		if (!k->file) {
 			k->detector = HD_DETECT_NONE;
 			continue;
@@ -197,7 +197,7 @@ void hd_hooks_unregister(void)
 {
 	struct hd_knob *k;
 
-	hd_for_each_knob(k) {
+	for (k = hd_knobs; k < hd_knobs_end; k++) {
 		if (k->detector != HD_DETECT_KPROBE)
 			continue;
 		unregister_kprobe(&k->kp);

@@ -67,7 +67,7 @@ int hd_knobs_open(void)
 	struct hd_knob *k;
 	struct file *f;
 
-	hd_for_each_knob(k) {
+	for (k = hd_knobs; k < hd_knobs_end; k++) {
 		hd_knob_init_events(k);
 		f = filp_open(k->path, O_RDWR, 0);
 		if (IS_ERR(f)) {
@@ -93,7 +93,7 @@ void hd_knobs_close(void)
 {
 	struct hd_knob *k;
 
-	hd_for_each_knob(k) {
+	for (k = hd_knobs; k < hd_knobs_end; k++) {
 		if (k->file)
 			filp_close(k->file, NULL);
 		k->file = NULL;
@@ -179,7 +179,7 @@ void hd_knobs_raise_all(const char *why)
 {
 	struct hd_knob *k;
 
-	hd_for_each_knob(k)
+	for (k = hd_knobs; k < hd_knobs_end; k++)
 		if (k->file)
 			hd_knob_raise(k, why);
 }

@@ -16,6 +16,7 @@
 
 #include "harden_defaults.h"
 
+/* Serialises changes of mode and floors, and the periodic check. */
 DEFINE_MUTEX(hd_config_lock);
 int hd_mode = HD_MODE_WARN;
 
@@ -70,26 +71,42 @@ static const struct kernel_param_ops hd_param_ops = {
 	.get = param_get,
 };
 
-#define HD_PARAM(_name, _min, _max, _def, _words, _desc)		\
-	static struct hd_param param_##_name = {			\
-		.name = #_name, .min = _min, .max = _max,		\
-		.value = _def, .words = _words,				\
-	};								\
-	module_param_cb(_name, &hd_param_ops, &param_##_name, 0444);	\
-	MODULE_PARM_DESC(_name, _desc)
+static struct hd_param param_ptrace_scope = {
+	.name = "ptrace_scope", .min = 0, .max = 3, .value = 1,
+};
+module_param_cb(ptrace_scope, &hd_param_ops, &param_ptrace_scope, 0444);
+MODULE_PARM_DESC(ptrace_scope, "floor for kernel.yama.ptrace_scope, 0-3 (default 1; 0 = report only)");
 
-HD_PARAM(ptrace_scope, 0, 3, 1, NULL,
-	 "floor for kernel.yama.ptrace_scope, 0-3 (default 1; 0 = report only)");
-HD_PARAM(kptr_restrict, 0, 2, 1, NULL,
-	 "floor for kernel.kptr_restrict, 0-2 (default 1; 0 = report only)");
-HD_PARAM(bpf_jit_harden, 0, 2, 1, NULL,
-	 "floor for net.core.bpf_jit_harden, 0-2 (default 1; 0 = report only)");
-HD_PARAM(mode, HD_MODE_WARN, HD_MODE_LOCK, HD_MODE_WARN, hd_mode_names,
-	 "on a lowering: warn (default), enforce (refuse), lock (enforce until reboot)");
-HD_PARAM(poll_interval, 0, 3600, 5, NULL,
-	 "seconds between periodic checks, 0-3600 (default 5; 0 = off)");
-HD_PARAM(use_kprobes, 0, 1, 1, NULL,
-	 "hook the sysctl handlers, 0-1 (default 1; 0 = periodic check only)");
+static struct hd_param param_kptr_restrict = {
+	.name = "kptr_restrict", .min = 0, .max = 2, .value = 1,
+};
+module_param_cb(kptr_restrict, &hd_param_ops, &param_kptr_restrict, 0444);
+MODULE_PARM_DESC(kptr_restrict, "floor for kernel.kptr_restrict, 0-2 (default 1; 0 = report only)");
+
+static struct hd_param param_bpf_jit_harden = {
+	.name = "bpf_jit_harden", .min = 0, .max = 2, .value = 1,
+};
+module_param_cb(bpf_jit_harden, &hd_param_ops, &param_bpf_jit_harden, 0444);
+MODULE_PARM_DESC(bpf_jit_harden, "floor for net.core.bpf_jit_harden, 0-2 (default 1; 0 = report only)");
+
+static struct hd_param param_mode = {
+	.name = "mode", .min = HD_MODE_WARN, .max = HD_MODE_LOCK,
+	.value = HD_MODE_WARN, .words = hd_mode_names,
+};
+module_param_cb(mode, &hd_param_ops, &param_mode, 0444);
+MODULE_PARM_DESC(mode, "warn (default), enforce (refuse lowerings) or lock (enforce until reboot)");
+
+static struct hd_param param_poll_interval = {
+	.name = "poll_interval", .min = 0, .max = 3600, .value = 5,
+};
+module_param_cb(poll_interval, &hd_param_ops, &param_poll_interval, 0444);
+MODULE_PARM_DESC(poll_interval, "seconds between periodic checks, 0-3600 (default 5; 0 = off)");
+
+static struct hd_param param_use_kprobes = {
+	.name = "use_kprobes", .min = 0, .max = 1, .value = 1,
+};
+module_param_cb(use_kprobes, &hd_param_ops, &param_use_kprobes, 0444);
+MODULE_PARM_DESC(use_kprobes, "hook the sysctl handlers, 0-1 (default 1; 0 = periodic check only)");
 
 /* In hd_knobs order. */
 static struct hd_param *const floor_params[HD_NR_KNOBS] = {
@@ -227,7 +244,7 @@ static int __init hd_init(void)
 	/* Watch first, so nothing slips between the raise and the hook. */
 	hd_hooks_register(param_use_kprobes.value);
 	mutex_lock(&hd_config_lock);
-	hd_for_each_knob(k)
+	for (k = hd_knobs; k < hd_knobs_end; k++)
 		apply_floor(k);
 	mutex_unlock(&hd_config_lock);
 

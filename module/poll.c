@@ -50,7 +50,7 @@ static void poll_fn(struct work_struct *work)
 	struct hd_knob *k;
 
 	mutex_lock(&hd_config_lock);
-	hd_for_each_knob(k)
+	for (k = hd_knobs; k < hd_knobs_end; k++)
 		if (k->file)
 			check_knob(k);
 	mutex_unlock(&hd_config_lock);
@@ -67,7 +67,7 @@ void hd_poll_start(unsigned int interval)
 	struct hd_knob *k;
 	int val;
 
-	hd_for_each_knob(k)
+	for (k = hd_knobs; k < hd_knobs_end; k++)
 		if (!hd_knob_read(k, &val))
 			WRITE_ONCE(k->seen, val);
 

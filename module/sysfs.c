@@ -30,7 +30,7 @@ static struct hd_knob *knob_of(struct kobject *kobj)
 {
 	struct hd_knob *k;
 
-	hd_for_each_knob(k)
+	for (k = hd_knobs; k < hd_knobs_end; k++)
 		if (k->kobj == kobj)
 			return k;
 	return NULL;
@@ -184,7 +184,7 @@ static void remove_knob_dirs(void)
 {
 	struct hd_knob *k;
 
-	hd_for_each_knob(k) {
+	for (k = hd_knobs; k < hd_knobs_end; k++) {
 		if (!k->kobj)
 			continue;
 		sysfs_remove_group(k->kobj, &knob_group);
@@ -210,7 +210,7 @@ int hd_sysfs_init(void)
 	if (err)
 		goto err_put;
 
-	hd_for_each_knob(k) {
+	for (k = hd_knobs; k < hd_knobs_end; k++) {
 		k->kobj = kobject_create_and_add(k->name, hd_kobj);
 		if (!k->kobj) {
 			err = -ENOMEM;

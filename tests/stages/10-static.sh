@@ -89,7 +89,8 @@ sparse_unusable() {
 		why="$why: sparse $ver cannot parse __typeof_unqual__, which"
 		why="$why the $KVER headers use under sparse"
 	fi
-	notok "sparse (C=2) on $k: not run, $why"
+	# Not a pass and not a failure: nothing here can check it.
+	echo "skip - static: sparse (C=2) on $k: not run, $why"
 }
 
 checkpatch
