@@ -98,7 +98,7 @@ static int let_through(struct ratelimit_state *rs, atomic_t *missed)
 static void log_event(struct hd_knob *k, const struct hd_event *ev,
 		      const char *comm)
 {
-	char held[40] = "";
+	char held[40] = "", auid[24];
 	int n;
 
 	n = let_through(&k->log_rs, &k->log_missed);
@@ -115,13 +115,12 @@ static void log_event(struct hd_knob *k, const struct hd_event *ev,
 		return;
 	}
 	if (ev->auid < 0)
-		pr_warn("%s lowered %d -> %d by %s[%d] uid %lld auid unset: %s%s\n",
-			k->sysctl, ev->old, ev->new, comm, ev->pid, ev->uid,
-			hd_action_name(ev->action), held);
+		strscpy(auid, "unset", sizeof(auid));
 	else
-		pr_warn("%s lowered %d -> %d by %s[%d] uid %lld auid %lld: %s%s\n",
-			k->sysctl, ev->old, ev->new, comm, ev->pid, ev->uid,
-			ev->auid, hd_action_name(ev->action), held);
+		scnprintf(auid, sizeof(auid), "%lld", ev->auid);
+	pr_warn("%s lowered %d -> %d by %s[%d] uid %lld auid %s: %s%s\n",
+		k->sysctl, ev->old, ev->new, comm, ev->pid, ev->uid, auid,
+		hd_action_name(ev->action), held);
 }
 
 #ifdef CONFIG_AUDIT
@@ -161,8 +160,9 @@ static void audit_event(struct hd_knob *k, const struct hd_event *ev)
 			 k->sysctl, ev->old, ev->new,
 			 hd_action_name(ev->action));
 	if (ev->pid) {
-		audit_log_format(ab, " pid=%d uid=%lld auid=%lld",
-				 ev->pid, ev->uid, ev->auid);
+		/* Audit's own convention: an unset login uid is (u32)-1. */
+		audit_log_format(ab, " pid=%d uid=%u auid=%u", ev->pid,
+				 (u32)ev->uid, (u32)ev->auid);
 		audit_comm(ab, ev->comm);
 	}
 	if (n)
@@ -256,7 +256,7 @@ void hd_event_found(struct hd_knob *k, int old, int new,
  */
 int hd_event_format(struct hd_knob *k, char *buf, size_t size)
 {
-	char comm[HD_COMM_ESC_LEN];
+	char comm[HD_COMM_ESC_LEN], auid[24];
 	unsigned long flags;
 	struct hd_event ev;
 	bool has;
@@ -275,10 +275,10 @@ int hd_event_format(struct hd_knob *k, char *buf, size_t size)
 
 	escape_comm(ev.comm, comm);
 	if (ev.auid < 0)
-		return scnprintf(buf, size, "%lld %d %s %lld - %d %d %s\n",
-				 (long long)ev.time, ev.pid, comm, ev.uid,
-				 ev.old, ev.new, hd_action_name(ev.action));
-	return scnprintf(buf, size, "%lld %d %s %lld %lld %d %d %s\n",
-			 (long long)ev.time, ev.pid, comm, ev.uid, ev.auid,
+		strscpy(auid, "-", sizeof(auid));
+	else
+		scnprintf(auid, sizeof(auid), "%lld", ev.auid);
+	return scnprintf(buf, size, "%lld %d %s %lld %s %d %d %s\n",
+			 (long long)ev.time, ev.pid, comm, ev.uid, auid,
 			 ev.old, ev.new, hd_action_name(ev.action));
 }

@@ -12,7 +12,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/audit.h>
+#include <linux/netlink.h>
 #include <sys/klog.h>
+#include <sys/socket.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -457,6 +460,88 @@ TEST_F(detect, audit_record)
 				"op=harden_defaults sysctl=kernel.kptr_restrict old=1 new=0 action=warned",
 				self->line, 512));
 	EXPECT_NE(NULL, strstr(self->line, "type=1316")) TH_LOG("%s", self->line);
+}
+
+
+/* Become the audit daemon: records now come to this socket, as to auditd. */
+static int audit_open(void)
+{
+	struct {
+		struct nlmsghdr nh;
+		struct audit_status st;
+	} req;
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	struct timeval tv = { .tv_sec = 1 };
+	int fd;
+
+	fd = socket(AF_NETLINK, SOCK_RAW, NETLINK_AUDIT);
+	if (fd < 0)
+		return -errno;
+	memset(&req, 0, sizeof(req));
+	req.nh.nlmsg_len = sizeof(req);
+	req.nh.nlmsg_type = AUDIT_SET;
+	req.nh.nlmsg_flags = NLM_F_REQUEST;
+	req.st.mask = AUDIT_STATUS_PID | AUDIT_STATUS_ENABLED;
+	req.st.enabled = 1;
+	req.st.pid = getpid();
+	if (sendto(fd, &req, sizeof(req), 0, (struct sockaddr *)&sa,
+		   sizeof(sa)) < 0) {
+		close(fd);
+		return -errno;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	return fd;
+}
+
+/* Our records received until the socket stays quiet; last one to line. */
+static int audit_collect(int fd, char *line, size_t size)
+{
+	char buf[9000];
+	struct nlmsghdr *nh;
+	int n, count = 0;
+
+	while ((n = recv(fd, buf, sizeof(buf) - 1, 0)) > 0) {
+		nh = (struct nlmsghdr *)buf;
+		if (nh->nlmsg_type != 1316)	/* AUDIT_KERNEL_OTHER */
+			continue;
+		buf[n] = '\0';
+		if (!strstr(NLMSG_DATA(nh), "op=harden_defaults"))
+			continue;
+		count++;
+		snprintf(line, size, "%.500s", (char *)NLMSG_DATA(nh));
+	}
+	return count;
+}
+
+/* A collector like auditd receives one record per event, rate-limited. */
+TEST_F(detect, audit_collected)
+{
+	char *argv[] = { HD_WRITE, "-n", "30", KPTR_RESTRICT, "0", NULL };
+	char want[64];
+	int fd, n;
+
+	ASSERT_EQ(0, hd_load(NULL));
+	fd = audit_open();
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, run(argv, NULL));
+	n = audit_collect(fd, self->line, sizeof(self->line));
+	EXPECT_LE(1, n);
+	EXPECT_GT(30, n) TH_LOG("audit not rate-limited: %d records", n);
+	EXPECT_NE(NULL, strstr(self->line,
+			       "sysctl=kernel.kptr_restrict old=0 new=0 action=warned"))
+		TH_LOG("%s", self->line);
+	EXPECT_NE(NULL, strstr(self->line, "comm=\"hd-write\""))
+		TH_LOG("%s", self->line);
+
+	sleep(6);
+	argv[2] = "1";
+	ASSERT_EQ(0, run(argv, NULL));
+	EXPECT_EQ(1, audit_collect(fd, self->line, sizeof(self->line)));
+	snprintf(want, sizeof(want), "suppressed=%d", 30 - n);
+	EXPECT_NE(NULL, strstr(self->line, want))
+		TH_LOG("%s", self->line);
+	EXPECT_EQ(31, sysfs_int("kptr_restrict", "events"));
+	close(fd);
 }
 
 TEST_HARNESS_MAIN
