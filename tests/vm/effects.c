@@ -17,85 +17,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
 #include "hd_test.h"
-
-/* ---- ptrace ---- */
-
-/* Attach to pid and detach; 0 or the errno of the attach. */
-static int attach(pid_t pid)
-{
-	int status;
-
-	if (ptrace(PTRACE_ATTACH, pid, NULL, NULL))
-		return errno;
-	waitpid(pid, &status, __WALL);
-	ptrace(PTRACE_DETACH, pid, NULL, NULL);
-	return 0;
-}
-
-static int attach_target(void *arg)
-{
-	(void)arg;
-	prctl(PR_SET_DUMPABLE, 1);
-	for (;;)
-		pause();
-	return 0;
-}
-
-static int attach_pid(void *arg)
-{
-	prctl(PR_SET_DUMPABLE, 1);
-	return attach(*(pid_t *)arg);
-}
-
-/* An unprivileged process attaches to another one that is no child. */
-static int attach_sibling(void)
-{
-	pid_t target;
-	int ret;
-
-	target = fork();
-	if (!target) {
-		if (setresgid(NOBODY, NOBODY, NOBODY) ||
-		    setresuid(NOBODY, NOBODY, NOBODY))
-			_exit(1);
-		attach_target(NULL);
-	}
-	usleep(100000);
-	ret = run_as(NOBODY, attach_pid, &target);
-	kill(target, SIGKILL);
-	waitpid(target, NULL, 0);
-	return ret;
-}
-
-static int attach_own_child(void *arg)
-{
-	pid_t child;
-	int ret;
-
-	(void)arg;
-	prctl(PR_SET_DUMPABLE, 1);
-	child = fork();
-	if (!child)
-		attach_target(NULL);
-	usleep(100000);
-	ret = attach(child);
-	kill(child, SIGKILL);
-	waitpid(child, NULL, 0);
-	return ret;
-}
-
-static int attach_child(void)
-{
-	return run_as(NOBODY, attach_own_child, NULL);
-}
 
 FIXTURE(effects) {
 	int unused;
@@ -125,30 +52,6 @@ TEST_F(effects, ptrace_scope)
 	ASSERT_EQ(0, hd_load("ptrace_scope=2"));
 	EXPECT_EQ(EPERM, attach_sibling());
 	EXPECT_EQ(EPERM, attach_child());
-}
-
-/* ---- kallsyms ---- */
-
-/* 1 if the first lines of /proc/kallsyms carry real addresses, else 0. */
-static int kallsyms_shows(void *arg)
-{
-	char line[256];
-	int real = 0, n = 0;
-	FILE *f;
-
-	(void)arg;
-	f = fopen("/proc/kallsyms", "r");
-	if (!f)
-		return 100;
-	while (n < 50 && fgets(line, sizeof(line), f)) {
-		if (strtoull(line, NULL, 16))
-			real++;
-		n++;
-	}
-	fclose(f);
-	if (n < 50)
-		return 101;
-	return real ? 1 : 0;
 }
 
 TEST_F(effects, kptr_restrict)

@@ -4,9 +4,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -222,4 +225,97 @@ int run_as(uid_t uid, int (*fn)(void *), void *arg)
 	if (waitpid(pid, &status, 0) < 0)
 		return -errno;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 126;
+}
+
+/* What a raised ptrace_scope or kptr_restrict does, seen from userspace. */
+
+/* Attach to pid and detach; 0 or the errno of the attach. */
+static int attach(pid_t pid)
+{
+	int status;
+
+	if (ptrace(PTRACE_ATTACH, pid, NULL, NULL))
+		return errno;
+	waitpid(pid, &status, __WALL);
+	ptrace(PTRACE_DETACH, pid, NULL, NULL);
+	return 0;
+}
+
+static int attach_target(void *arg)
+{
+	(void)arg;
+	prctl(PR_SET_DUMPABLE, 1);
+	for (;;)
+		pause();
+	return 0;
+}
+
+static int attach_pid(void *arg)
+{
+	prctl(PR_SET_DUMPABLE, 1);
+	return attach(*(pid_t *)arg);
+}
+
+/* An unprivileged process attaches to another one that is no child. */
+int attach_sibling(void)
+{
+	pid_t target;
+	int ret;
+
+	target = fork();
+	if (!target) {
+		if (setresgid(NOBODY, NOBODY, NOBODY) ||
+		    setresuid(NOBODY, NOBODY, NOBODY))
+			_exit(1);
+		attach_target(NULL);
+	}
+	usleep(100000);
+	ret = run_as(NOBODY, attach_pid, &target);
+	kill(target, SIGKILL);
+	waitpid(target, NULL, 0);
+	return ret;
+}
+
+static int attach_own_child(void *arg)
+{
+	pid_t child;
+	int ret;
+
+	(void)arg;
+	prctl(PR_SET_DUMPABLE, 1);
+	child = fork();
+	if (!child)
+		attach_target(NULL);
+	usleep(100000);
+	ret = attach(child);
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	return ret;
+}
+
+int attach_child(void)
+{
+	return run_as(NOBODY, attach_own_child, NULL);
+}
+
+/* 1 if the first lines of /proc/kallsyms carry real addresses, else 0. */
+int kallsyms_shows(void *arg)
+{
+	char line[256];
+	int real = 0, n = 0;
+	FILE *f;
+
+	(void)arg;
+	f = fopen("/proc/kallsyms", "r");
+	if (!f)
+		return 100;
+	while (n < 50 && fgets(line, sizeof(line), f)) {
+		if (strtoull(line, NULL, 16))
+			real++;
+		n++;
+	}
+	fclose(f);
+	if (n < 50)
+		return 101;
+	return real ? 1 : 0;
 }

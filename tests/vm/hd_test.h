@@ -42,4 +42,13 @@ int kmsg_count(int fd, const char *needle, char *line, size_t size);
 /* Run fn(arg) in a child as uid/gid, return its exit status or -errno. */
 int run_as(uid_t uid, int (*fn)(void *), void *arg);
 
+/*
+ * An unprivileged process attaches to a process that is not its child,
+ * or to its own child: 0 when the attach worked, else its errno.
+ */
+int attach_sibling(void);
+int attach_child(void);
+/* For run_as(): 1 if /proc/kallsyms shows real addresses, 0 if zeros. */
+int kallsyms_shows(void *arg);
+
 #endif /* HD_TEST_H */
