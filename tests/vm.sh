@@ -12,6 +12,9 @@
 #   -o  only this test name inside them (kselftest -t)
 #   --shell  leave a shell in the VM (newest kernel unless -k)
 #   --demo   load the module, show dmesg and sysfs, power off
+#   --bench  run tests/vm/bench (or the -t programs) on each kernel and
+#            print its tables instead of judging TAP; HD_BENCH_ARGS
+#            passes options to it (e.g. "-q -n 2000 -r 2")
 #
 # A failed test, an oops, a WARN, or a guest that never reached its end
 # marker fails the run. Ends with "N passed, N failed".
@@ -46,6 +49,11 @@ fi
 : "${HD_VM_TIMEOUT:=1500}"
 : "${HD_ACCEL:=tcg}"
 : "${HD_SINGLE:=stress}"
+
+# Runs sharing a build directory take turns: each rebuilds its parts.
+mkdir -p "$HD_BUILD"
+exec 9>"$HD_BUILD/.lock"
+flock 9
 
 set -e
 "$here/lib/setup.sh"
@@ -115,6 +123,8 @@ boot() {	# LABEL INITRAMFS LOG TESTS ACCEL
 	cmd="$cmd softlockup_panic=1 hung_task_panic=1 ${HD_CMDLINE:-}"
 	cmd="$cmd hd.tests=$(echo $list | tr ' ' ',')"
 	[ -n "$only" ] && cmd="$cmd hd.args=-t,$only"
+	[ "$what" = bench ] && [ -n "${HD_BENCH_ARGS:-}" ] &&
+		cmd="$cmd hd.args=$(echo $HD_BENCH_ARGS | tr ' ' ',')"
 	case $what in
 	shell) cmd="$cmd hd.shell=1" ;;
 	demo) cmd="$cmd hd.demo=1" ;;
@@ -163,6 +173,19 @@ judge() {	# LABEL LOG
 	fi
 }
 
+bench_tables() {	# LABEL LOG: the bench's own output, and whether it ended
+	local label=$1 log=$2
+	tr -d '\r' <"$log" >"$log.txt"
+	sed -n '/^HD-BENCH-BEGIN/,/^HD-BENCH-END/p' "$log.txt" | grep -v '^HD-'
+	if grep -q '^HD-BENCH-END' "$log.txt" &&
+		grep -q '^HD-TEST-END .* rc=0' "$log.txt"; then
+		result ok "$label" "bench ran to its end"
+	else
+		result fail "$label" "bench did not run to its end"
+		tail -n 40 "$log.txt" | sed 's/^/    | /'
+	fi
+}
+
 for label in $kernels; do
 	kout=$HD_BUILD/$label
 	echo "# kernel $label"
@@ -173,6 +196,13 @@ for label in $kernels; do
 	result ok "$label" "module builds with W=1 and no warning"
 	initrd=$(pack "$label" "$kout")
 	log=$kout/console.log
+	if [ "$what" = bench ]; then
+		start=$(date +%s)
+		boot "$label" "$initrd" "$log.bench" "${tests:-bench}" "$HD_ACCEL"
+		echo "# kernel $label: guest ran $(( $(date +%s) - start )) s"
+		bench_tables "$label" "$log.bench"
+		continue
+	fi
 	if [ "$what" != tests ]; then
 		boot "$label" "$initrd" "$log" "" "$HD_ACCEL"
 		[ "$what" = shell ] && exit 0
