@@ -66,21 +66,28 @@ void hd_knob_init_events(struct hd_knob *k)
  * A task can name itself anything, newlines included. Printable ASCII
  * other than blanks, quotes and backslashes passes; every other byte
  * becomes \xHH, so a name can neither break a line nor look like a field.
+ * A leading '-' is escaped too, since "-" means "unknown" in last_event,
+ * and an empty name is written as \x00.
  */
 static void escape_comm(const char *comm, char *out)
 {
 	static const char hex[] = "0123456789abcdef";
-	unsigned char c;
+	const char *c;
 
-	for (; (c = *comm); comm++) {
-		if (c > ' ' && c < 0x7f && c != '"' && c != '\\') {
-			*out++ = c;
+	if (!*comm) {
+		strscpy(out, "\\x00", HD_COMM_ESC_LEN);
+		return;
+	}
+	for (c = comm; *c; c++) {
+		if (*c > ' ' && *c < 0x7f && *c != '"' && *c != '\\' &&
+		    !(c == comm && *c == '-')) {
+			*out++ = *c;
 			continue;
 		}
 		*out++ = '\\';
 		*out++ = 'x';
-		*out++ = hex[c >> 4];
-		*out++ = hex[c & 0xf];
+		*out++ = hex[(unsigned char)*c >> 4];
+		*out++ = hex[*c & 0xf];
 	}
 	*out = '\0';
 }

@@ -301,6 +301,27 @@ TEST_F(detect, forged_name)
 		TH_LOG("%s", self->line);
 }
 
+/* "-" means unknown in last_event: a writer cannot hide behind it. */
+TEST_F(detect, odd_names)
+{
+	char *argv[] = { HD_WRITE, "-c", "-", KPTR_RESTRICT, "0", NULL };
+	pid_t pid;
+
+	ASSERT_EQ(0, hd_load(NULL));
+	ASSERT_EQ(0, run(argv, &pid));
+	ASSERT_EQ(0, sysfs_get("kptr_restrict", "last_event", self->line, 512));
+	snprintf(self->line + 256, 64, " %d \\x2d 0 ", pid);
+	EXPECT_NE(NULL, strstr(self->line, self->line + 256)) TH_LOG("%s", self->line);
+	snprintf(self->line + 256, 64, "by \\x2d[%d]", pid);
+	EXPECT_EQ(1, kmsg_count(self->kmsg, self->line + 256, NULL, 0));
+
+	argv[2] = "";
+	ASSERT_EQ(0, run(argv, &pid));
+	ASSERT_EQ(0, sysfs_get("kptr_restrict", "last_event", self->line, 256));
+	snprintf(self->line + 256, 64, " %d \\x00 0 ", pid);
+	EXPECT_NE(NULL, strstr(self->line, self->line + 256)) TH_LOG("%s", self->line);
+}
+
 TEST_F(detect, enforce_refuses)
 {
 	char *argv[] = { HD_WRITE, KPTR_RESTRICT, "0", NULL };
