@@ -84,7 +84,7 @@ sparse_unusable() {
 	. "$HD_CACHE/k/$k/env"
 	[ -n "$CHROOT" ] && in=(chroot "$CHROOT")
 	if echo 'int a; __typeof_unqual__(a) b;' |
-		"${in[@]}" sparse - 2>&1 | grep -q 'error'; then
+		"${in[@]}" sparse - 2>&1 | grep error >/dev/null; then
 		ver=$("${in[@]}" sparse --version 2>/dev/null | head -n 1)
 		why="$why: sparse $ver cannot parse __typeof_unqual__, which"
 		why="$why the $KVER headers use under sparse"

@@ -122,7 +122,7 @@ dkms_61() {
 	else
 		notok "modinfo of the installed module: $(modinfo "$ko" | head -3)"
 	fi
-	if modinfo -F signer "$ko" | grep -q .; then
+	if modinfo -F signer "$ko" | grep . >/dev/null; then
 		ok "DKMS signed it with its MOK key ($(modinfo -F signer "$ko"))"
 	else
 		notok "DKMS did not sign the module (see $log)"
@@ -199,15 +199,15 @@ rpms() {
 	done
 	f=$r/RPMS/noarch/$NAME-dkms-$VERSION-1.noarch.rpm
 	if [ -e "$f" ] &&
-		rpm -qpl "$f" | grep -qx "/usr/src/$NAME-$VERSION/dkms.conf" &&
-		rpm -qpR "$f" | grep -qx dkms; then
+		rpm -qpl "$f" | grep -x "/usr/src/$NAME-$VERSION/dkms.conf" >/dev/null &&
+		rpm -qpR "$f" | grep -x dkms >/dev/null; then
 		ok "dkms RPM carries the source tree and requires dkms"
 	else
 		notok "dkms RPM contents or requirements"
 	fi
 	f=$r/RPMS/x86_64/harden-status-$VERSION-1.x86_64.rpm
-	if [ -e "$f" ] && rpm -qpl "$f" | grep -q '/harden-status$' &&
-		rpm -qpl "$f" | grep -q '/man8/harden-status\.8'; then
+	if [ -e "$f" ] && rpm -qpl "$f" | grep '/harden-status$' >/dev/null &&
+		rpm -qpl "$f" | grep '/man8/harden-status\.8' >/dev/null; then
 		ok "harden-status RPM carries the tool and its man page"
 	else
 		notok "harden-status RPM contents"
