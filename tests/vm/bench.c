@@ -337,9 +337,16 @@ static void tb_parse(struct tb_run *run, const char *msg)
 			 p ? (int)(p - end - 1) : (int)strcspn(end + 1, "\n"),
 			 end + 1);
 		if (!p) {
-			/* Not run: a program the kernel must refuse. */
+			/*
+			 * Either a program the kernel must refuse ("name
+			 * PASS"), or a line printk closed before its test
+			 * went on: unknown until a PASS or FAIL arrives.
+			 */
 			p = end + 1 + strlen(end + 1);
-			t->pass = p - end > 5 && !strcmp(p - 4, "PASS") ? 1 : -1;
+			if (p - end > 5 && !strcmp(p - 4, "PASS"))
+				t->pass = 1;
+			else if (strstr(end + 1, " FAIL"))
+				t->pass = -1;
 			return;
 		}
 		msg = p;
