@@ -53,7 +53,8 @@ whole "### Module overhead" 6
 check $? "module overhead table has its six operations"
 section "### Module overhead" | awk -F'|' 'NR > 2 &&
 	($3 !~ /^ *[0-9]+ *$/ || $4 !~ /^ *[0-9.]+ *$/ ||
-	 $5 !~ /^ *[0-9.]+-[0-9.]+ *$/) { bad = 1 } END { exit bad }'
+	 $5 !~ /^ *[0-9.]+-[0-9.]+ *$/ || $6 !~ /^ *[0-9.]+ *$/) {
+		bad = 1 } END { exit bad }'
 check $? "module overhead figures are numbers"
 grep -q '^| only the module.s (added = knobs on kprobe) | yes |$' "$md"
 check $? "the only kprobes loading adds are the module's"

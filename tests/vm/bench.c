@@ -9,7 +9,7 @@
  *   bench [-n OPS] [-r ROUNDS] [-q]
  *
  *   -n  operations per figure and round (default 100000)
- *   -r  rounds, alternating module loaded / not loaded (default 7)
+ *   -r  rounds, alternating module loaded / not loaded (default 11)
  *   -q  quick: a few test_bpf tests, no full suite, no stall probe
  */
 #define _GNU_SOURCE
@@ -38,7 +38,7 @@
 #define BATCHES		10	/* per figure and round */
 
 static long ops = 100000;
-static int rounds = 7;
+static int rounds = 11;
 static int quick;
 
 static double now_ns(void)
@@ -91,37 +91,58 @@ static struct op op_list[] = {
 };
 #define NR_OPS (int)(sizeof(op_list) / sizeof(op_list[0]))
 
-/*
- * Nanoseconds per pwrite/pread of the sysctl, on one open file: the
- * median of BATCHES batches of ops / BATCHES operations, so that a burst
- * of host load (other VMs share these CPUs) moves one batch, not the
- * figure.
- */
-static double time_op(struct op *o)
+/* One batch of n pwrite or pread calls at offset 0 on fd; ns per call. */
+static double batch_op(const struct op *o, int fd, long n)
 {
-	double batch[BATCHES], t0;
-	long i, per = (ops + BATCHES - 1) / BATCHES;
 	size_t len = strlen(o->val);
 	char buf[32];
-	int b, fd;
+	double t0;
+	long i;
 
-	fd = open(o->path, o->write ? O_WRONLY : O_RDONLY);
-	if (fd < 0)
-		return -1;
-	for (b = 0; b < BATCHES; b++) {
-		t0 = now_ns();
-		for (i = 0; i < per; i++) {
-			ssize_t n = o->write ? pwrite(fd, o->val, len, 0) :
-					       pread(fd, buf, sizeof(buf), 0);
-			if (n <= 0) {
-				close(fd);
-				return -1;
+	t0 = now_ns();
+	for (i = 0; i < n; i++) {
+		ssize_t r = o->write ? pwrite(fd, o->val, len, 0) :
+				       pread(fd, buf, sizeof(buf), 0);
+		if (r <= 0)
+			return -1;
+	}
+	return (now_ns() - t0) / n;
+}
+
+/*
+ * Every operation's ns per call in this state (module loaded or not):
+ * BATCHES batches each, the operations' batches interleaved so that all
+ * six figures share one stretch of time, and each figure the median of
+ * its batches, so that a burst of host load (other VMs share these
+ * CPUs) moves a batch, not the figure.
+ */
+static int time_ops(int loaded, int round)
+{
+	double batch[NR_OPS][BATCHES];
+	long per = (ops + BATCHES - 1) / BATCHES;
+	int fd[NR_OPS], b, j, err = 0;
+
+	for (j = 0; j < NR_OPS; j++)
+		fd[j] = open(op_list[j].path,
+			     op_list[j].write ? O_WRONLY : O_RDONLY);
+	for (b = 0; b < BATCHES && !err; b++)
+		for (j = 0; j < NR_OPS && !err; j++) {
+			batch[j][b] = fd[j] < 0 ? -1 :
+				      batch_op(&op_list[j], fd[j], per);
+			if (batch[j][b] < 0) {
+				printf("# %s failed: %s\n", op_list[j].label,
+				       strerror(errno));
+				err = -1;
 			}
 		}
-		batch[b] = (now_ns() - t0) / per;
+	for (j = 0; j < NR_OPS; j++) {
+		if (fd[j] >= 0)
+			close(fd[j]);
+		if (!err)
+			op_list[j].ns[loaded][round] =
+				pct(batch[j], BATCHES, 50);
 	}
-	close(fd);
-	return pct(batch, BATCHES, 50);
+	return err;
 }
 
 /* The lines of the kprobes list, or NULL when debugfs does not show it. */
@@ -190,20 +211,18 @@ static int kprobe_knobs(void)
 	return n;
 }
 
-static void ratio_row(const char *label, double *r, int n, double base)
+static void ratio_row(const char *label, double *r, double *c, int n,
+		      double base)
 {
-	double lo, hi, med;
+	double med = pct(r, n, 50);
 
-	med = pct(r, n, 50);
-	lo = r[0];
-	hi = r[n - 1];
-	printf("| %s | %.0f | %.2f | %.2f-%.2f |\n", label, base, med, lo, hi);
+	printf("| %s | %.0f | %.2f | %.2f-%.2f | %.2f |\n", label, base, med,
+	       r[0], r[n - 1], pct(c, n, 50));
 }
-
 static int bench_module(void)
 {
 	double load_ms[MAX_ROUNDS], unload_ms[MAX_ROUNDS], r[MAX_ROUNDS];
-	double base[MAX_ROUNDS];
+	double base[MAX_ROUNDS], c[MAX_ROUNDS];
 	char *before = NULL, *loaded_list = NULL, *after = NULL;
 	int i, j, state, err, added = -1, probes = 0;
 	long size = -1;
@@ -236,14 +255,8 @@ static int bench_module(void)
 					loaded_list = before ? kprobes_list() : NULL;
 				}
 			}
-			for (j = 0; j < NR_OPS; j++) {
-				op_list[j].ns[loaded][i] = time_op(&op_list[j]);
-				if (op_list[j].ns[loaded][i] < 0) {
-					printf("# %s failed: %s\n",
-					       op_list[j].label, strerror(errno));
-					return -1;
-				}
-			}
+			if (time_ops(loaded, i))
+				return -1;
 			if (loaded) {
 				t = now_ns();
 				err = hd_unload();
@@ -258,19 +271,28 @@ static int bench_module(void)
 
 	printf("\n### Module overhead (loaded : not loaded)\n\n");
 	printf("%ld operations per figure and round (pwrite or pread at "
-	       "offset 0 on one open file; the median of %d batches), %d "
-	       "rounds alternating loaded and not loaded; default "
-	       "parameters (mode=warn).\n\n", ops, BATCHES, rounds);
+	       "offset 0 on one open file; the median of %d interleaved "
+	       "batches), %d rounds alternating loaded and not loaded; "
+	       "default parameters (mode=warn).\n\n", ops, BATCHES, rounds);
 	printf("| operation | ns/op not loaded (median) | ratio median | "
-	       "ratio min-max |\n|---|---|---|---|\n");
+	       "ratio min-max | ratio against the unguarded control |\n"
+	       "|---|---|---|---|---|\n");
 	for (j = 0; j < NR_OPS; j++) {
+		/* The control: vm.swappiness, same direction. */
+		struct op *ctl = &op_list[op_list[j].write ? 2 : 5];
+
 		for (i = 0; i < rounds; i++) {
 			r[i] = op_list[j].ns[1][i] / op_list[j].ns[0][i];
+			c[i] = r[i] / (ctl->ns[1][i] / ctl->ns[0][i]);
 			base[i] = op_list[j].ns[0][i];
 		}
-		pct(r, rounds, 50);
-		ratio_row(op_list[j].label, r, rounds, pct(base, rounds, 50));
+		ratio_row(op_list[j].label, r, c, rounds,
+			  pct(base, rounds, 50));
 	}
+	printf("\nThe last column divides each round's ratio by the "
+	       "unguarded sysctl's ratio in that round (same direction, "
+	       "measured interleaved with it), which cancels a host that "
+	       "was slower in one state than in the other.\n");
 
 	printf("\n| module | value |\n|---|---|\n");
 	printf("| size (/proc/modules) | %ld bytes |\n", size);
