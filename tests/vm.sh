@@ -7,7 +7,8 @@
 #   tests/vm.sh [-k "6.1 6.12 7"] [-t "load sysfs"] [-o TESTNAME]
 #               [--shell | --demo] [--bench]
 #
-#   -k  kernels (labels), default all three
+#   -k  kernels (labels), default all four: 6.1 6.12 7 (x86_64) and
+#       6.1-arm64 (cross-built, booted with qemu-system-aarch64, always TCG)
 #   -t  test programs to run, default all
 #   -o  only this test name inside them (kselftest -t)
 #   --shell  leave a shell in the VM (newest kernel unless -k)
@@ -24,7 +25,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
 . "$here/lib/common.sh"
 
-kernels="6.1 6.12 7"
+kernels="6.1 6.12 7 6.1-arm64"
 tests=""
 only=""
 what=tests
@@ -42,7 +43,7 @@ while [ $# -gt 0 ]; do
 	shift
 done
 if [ "$what" = shell ] || [ "$what" = demo ]; then
-	[ "$kernels" = "6.1 6.12 7" ] && kernels=7
+	[ "$kernels" = "6.1 6.12 7 6.1-arm64" ] && kernels=7
 fi
 
 : "${HD_BUILD:=$top/build}"
@@ -76,21 +77,35 @@ result() {	# ok|fail LABEL NAME
 	fi
 }
 
+# The test programs and harden-status for the label's architecture: the
+# host's build for x86_64, a cross-build in vm-ARCH and tools-ARCH for
+# the others. Sets $sfx to that suffix.
+userland() {	# LABEL
+	# shellcheck disable=SC1090
+	. "$HD_CACHE/k/$1/env"
+	sfx=${ARCH:+-$ARCH}
+	[ -n "$sfx" ] || return 0
+	make -s -C "$here/vm" KSFT="$HD_CACHE/ksrc/selftests" \
+		OUT="$HD_BUILD/vm$sfx" CC="${CROSS_COMPILE}gcc" &&
+	make -s -C "$top/tools" OUT="$HD_BUILD/tools$sfx" STATIC=1 \
+		CC="${CROSS_COMPILE}gcc"
+}
+
 pack() {	# LABEL KDIR_OUT -> initramfs path
 	local label=$1 out=$2 root=$2/initramfs
+	# shellcheck disable=SC1090
+	. "$HD_CACHE/k/$label/env"
 	rm -rf "$root"
 	mkdir -p "$root/bin" "$root/tests" "$root/lib/hd" "$root/etc" \
 		"$root/proc" "$root/sys" "$root/dev" "$root/tmp" \
 		"$root/usr/lib/systemd" "$root/usr/lib/sysctl.d"
-	cp /bin/busybox "$root/bin/busybox"
+	cp "${BUSYBOX:-/bin/busybox}" "$root/bin/busybox"
 	ln -s busybox "$root/bin/sh"
 	install -m 0755 "$here/vm/init" "$root/init"
-	cp "$HD_BUILD/vm/"* "$root/tests/"
-	[ -e "$HD_BUILD/tools/harden-status" ] &&
-		cp "$HD_BUILD/tools/harden-status" "$root/bin/"
+	cp "$HD_BUILD/vm$sfx/"* "$root/tests/"
+	[ -e "$HD_BUILD/tools$sfx/harden-status" ] &&
+		cp "$HD_BUILD/tools$sfx/harden-status" "$root/bin/"
 	cp "$out/harden_defaults.ko" "$root/lib/hd/"
-	# shellcheck disable=SC1090
-	. "$HD_CACHE/k/$label/env"
 	local tb
 	tb=$(find "$MODDIR" -name 'test_bpf.ko*' | head -n 1)
 	if [ -n "$tb" ]; then
@@ -105,7 +120,7 @@ pack() {	# LABEL KDIR_OUT -> initramfs path
 	mkdir -p "$root/usr/lib/modules-load.d"
 	cp "$top/packaging/modules-load.conf" \
 		"$root/usr/lib/modules-load.d/harden_defaults.conf"
-	cp "$HD_BUILD/vm/sysctl-apply" "$root/usr/lib/systemd/systemd-sysctl"
+	cp "$HD_BUILD/vm$sfx/sysctl-apply" "$root/usr/lib/systemd/systemd-sysctl"
 	echo "kernel.yama.ptrace_scope = 0" \
 		>"$root/usr/lib/sysctl.d/10-default-yama-scope.conf"
 	echo "root:x:0:0:root:/:/bin/sh" >"$root/etc/passwd"
@@ -117,9 +132,18 @@ pack() {	# LABEL KDIR_OUT -> initramfs path
 
 boot() {	# LABEL INITRAMFS LOG TESTS ACCEL
 	local label=$1 initrd=$2 log=$3 list=$4 accel=$5 cmd
+	local qemu=(qemu-system-x86_64) console=ttyS0
 	# shellcheck disable=SC1090
 	. "$HD_CACHE/k/$label/env"
-	cmd="console=ttyS0 panic=-1 panic_on_warn=1 audit=1 oops=panic"
+	if [ "${ARCH:-}" = arm64 ]; then
+		# No KVM for another architecture. pauth-impdef: the pointer
+		# authentication the kernel uses, at a fraction of QARMA's cost.
+		qemu=(qemu-system-aarch64 -M virt
+			-cpu "${HD_ARM64_CPU:-max,pauth-impdef=on}")
+		console=ttyAMA0
+		case $accel in kvm*) accel=tcg ;; esac
+	fi
+	cmd="console=$console panic=-1 panic_on_warn=1 audit=1 oops=panic"
 	cmd="$cmd softlockup_panic=1 hung_task_panic=1 ${HD_CMDLINE:-}"
 	cmd="$cmd hd.tests=$(echo $list | tr ' ' ',')"
 	[ -n "$only" ] && cmd="$cmd hd.args=-t,$only"
@@ -131,12 +155,12 @@ boot() {	# LABEL INITRAMFS LOG TESTS ACCEL
 	esac
 	[ "$accel" = kvm ] && [ ! -w /dev/kvm ] && accel=tcg
 	if [ "$what" = shell ]; then
-		qemu-system-x86_64 -accel "$accel" -m 1024 -smp 2 -nographic \
+		"${qemu[@]}" -accel "$accel" -m 1024 -smp 2 -nographic \
 			-no-reboot -kernel "$VMLINUZ" -initrd "$initrd" \
 			-append "$cmd"
 		return
 	fi
-	timeout "$HD_VM_TIMEOUT" qemu-system-x86_64 -accel "$accel" \
+	timeout "$HD_VM_TIMEOUT" "${qemu[@]}" -accel "$accel" \
 		-m 1024 -smp 2 ${HD_QEMU_OPTS:-} -display none -monitor none -no-reboot \
 		-serial "file:$log" -kernel "$VMLINUZ" -initrd "$initrd" \
 		-append "$cmd" </dev/null
@@ -194,6 +218,10 @@ for label in $kernels; do
 		continue
 	fi
 	result ok "$label" "module builds with W=1 and no warning"
+	if ! userland "$label"; then
+		result fail "$label" "test programs build for ${ARCH:-the host}"
+		continue
+	fi
 	initrd=$(pack "$label" "$kout")
 	log=$kout/console.log
 	if [ "$what" = bench ]; then

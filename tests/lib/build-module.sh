@@ -16,6 +16,10 @@ shift 2
 # shellcheck disable=SC1090
 . "$HD_CACHE/k/$label/env"
 
+# A cross-built label names its ARCH and CROSS_COMPILE in its env.
+cross=()
+[ -n "${ARCH:-}" ] && cross=(ARCH="$ARCH" CROSS_COMPILE="$CROSS_COMPILE")
+
 rm -rf "$out"
 mkdir -p "$out"
 cp -r "$top/Kbuild" "$top/module" "$out/"
@@ -38,7 +42,7 @@ if [ -n "$CHROOT" ]; then
 	umount "$CHROOT/proc"
 else
 	set +e
-	make -C "$KDIR" M="$out" W=1 "$@" modules >"$log" 2>&1
+	make -C "$KDIR" M="$out" "${cross[@]}" W=1 "$@" modules >"$log" 2>&1
 	rc=$?
 	set -e
 fi

@@ -14,27 +14,38 @@ hd_mirror() {
 	echo "${m:-http://deb.debian.org/debian}"
 }
 
+# HD_APT_ARM64=1 selects a second setup with lists of its own: bookworm
+# for amd64 and arm64, so arm64 packages (named NAME:arm64) can be
+# downloaded. The host's apt never learns of arm64.
 hd_apt_opts() {
-	local a=$HD_CACHE/apt
-	echo "-o Dir::Etc::SourceList=/dev/null -o Dir::Etc::SourceParts=$a/sources.d" \
-		"-o Dir::State::Lists=$a/lists -o Dir::Cache=$a" \
-		"-o APT::Architecture=amd64 -o APT::Sandbox::User=root"
+	local a=$HD_CACHE/apt src=sources.d lists=lists arches=amd64
+	if [ -n "${HD_APT_ARM64:-}" ]; then
+		src=sources-arm64.d lists=lists-arm64 arches=amd64,arm64
+	fi
+	echo "-o Dir::Etc::SourceList=/dev/null -o Dir::Etc::SourceParts=$a/$src" \
+		"-o Dir::State::Lists=$a/$lists -o Dir::Cache=$a" \
+		"-o APT::Architecture=amd64 -o APT::Architectures=$arches" \
+		"-o APT::Sandbox::User=root"
 }
 
 apt_setup() {
-	local a=$HD_CACHE/apt mirror
-	mkdir -p "$a/lists/partial" "$a/sources.d" "$a/archives/partial" \
+	local a=$HD_CACHE/apt mirror src=sources.d lists=lists
+	local suites="bookworm bookworm-backports trixie trixie-backports"
+	if [ -n "${HD_APT_ARM64:-}" ]; then
+		src=sources-arm64.d lists=lists-arm64 suites=bookworm
+	fi
+	mkdir -p "$a/$lists/partial" "$a/$src" "$a/archives/partial" \
 		"$HD_CACHE/debs"
 	mirror=$(hd_mirror)
-	cat >"$a/sources.d/hd.sources" <<-EOT
+	cat >"$a/$src/hd.sources" <<-EOT
 		Types: deb
 		URIs: $mirror
-		Suites: bookworm bookworm-backports trixie trixie-backports
+		Suites: $suites
 		Components: main
 		Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 	EOT
 	# Refresh the lists at most once a day: a cached run stays offline.
-	if [ -z "$(find "$a/lists" -maxdepth 1 -name '*Packages*' -mtime -1 \
+	if [ -z "$(find "$a/$lists" -maxdepth 1 -name '*Packages*' -mtime -1 \
 			2>/dev/null | head -n 1)" ]; then
 		# shellcheck disable=SC2046
 		apt-get $(hd_apt_opts) -q update >/dev/null ||
@@ -47,14 +58,17 @@ hd_apt_cache() {
 	apt-cache $(hd_apt_opts) "$@"
 }
 
-hd_download() {	# print the path of the package's .deb, downloading it once
-	local p=$1 deb
-	deb=$(ls "$HD_CACHE/debs/${p}_"*.deb 2>/dev/null | sort -V | tail -n 1)
+hd_download() {	# NAME or NAME:ARCH: print the path of its .deb, downloading it once
+	local p=$1 name=${1%:*} arch='*' deb
+	[ "$name" = "$p" ] || arch=${p#*:}
+	deb=$(ls "$HD_CACHE/debs/${name}_"*"_"$arch.deb 2>/dev/null |
+		sort -V | tail -n 1)
 	if [ -z "$deb" ]; then
 		# shellcheck disable=SC2046
 		(cd "$HD_CACHE/debs" &&
 			apt-get $(hd_apt_opts) -q download "$p" >/dev/null)
-		deb=$(ls "$HD_CACHE/debs/${p}_"*.deb | sort -V | tail -n 1)
+		deb=$(ls "$HD_CACHE/debs/${name}_"*"_"$arch.deb | sort -V |
+			tail -n 1)
 	fi
 	echo "$deb"
 }

@@ -3,11 +3,12 @@
 #
 # Resolve, download and unpack the Debian kernels of the test matrix.
 #
-#   kernels.sh LABEL...      (labels: 6.1 6.12 7)
+#   kernels.sh LABEL...      (labels: 6.1 6.12 7 6.1-arm64)
 #
 # For each label it leaves $HD_CACHE/k/LABEL/ with:
 #   root/     the image, modules and headers packages unpacked side by side
-#   env       shell assignments: KVER, VMLINUZ, KDIR, MODDIR, CHROOT
+#   env       shell assignments: KVER, VMLINUZ, KDIR, MODDIR, CHROOT, and
+#             for a cross-built label ARCH, CROSS_COMPILE and BUSYBOX
 # and, for 7.x, a trixie build root (gcc-14) in $HD_CACHE/buildroot-trixie
 # with that kernel's headers installed. Nothing is installed on the host.
 # Downloads are kept, so a second run is offline and quick.
@@ -63,6 +64,24 @@ fetch_612() {
 	write_env "$kver" ""
 }
 
+# arm64, cross-built: the image and headers are arm64, the -common tree
+# is shared, and linux-kbuild stays amd64 (its scripts run on the host).
+# Busybox comes from the arm64 busybox-static, unpacked in the same root.
+fetch_61_arm64() {
+	local img kver
+	export HD_APT_ARM64=1
+	apt_setup
+	img=$(resolve '^linux-image-6\.1\.0-[0-9]+-arm64$' linux-image-6.1.0)
+	kver=${img#linux-image-}
+	unpack "$dir/root" "$img:arm64" \
+		"linux-headers-$kver:arm64" \
+		"linux-headers-${kver%-arm64}-common" linux-kbuild-6.1:amd64 \
+		busybox-static:arm64
+	unset HD_APT_ARM64
+	fix_headers "$dir/root" "$kver"
+	write_env "$kver" "" arm64 aarch64-linux-gnu- "$dir/root/bin/busybox"
+}
+
 fetch_7() {
 	local bin kver
 	bin=$(resolve '^linux-binary-unsigned-7\.[0-9.]+\+deb13-amd64$' \
@@ -73,7 +92,7 @@ fetch_7() {
 	write_env "$kver" "$HD_CACHE/buildroot-trixie"
 }
 
-write_env() {	# KVER CHROOT
+write_env() {	# KVER CHROOT [ARCH CROSS_COMPILE BUSYBOX], empty when native
 	local kver=$1 chroot=$2 kdir moddir vmlinuz
 	if [ -n "$chroot" ]; then
 		kdir=/usr/src/linux-headers-$kver
@@ -91,6 +110,9 @@ write_env() {	# KVER CHROOT
 		MODDIR=$moddir
 		KDIR=$kdir
 		CHROOT=$chroot
+		ARCH=${3:-}
+		CROSS_COMPILE=${4:-}
+		BUSYBOX=${5:-}
 	EOT
 	mv "$dir/env.new" "$dir/env"
 }
@@ -119,7 +141,8 @@ for label in "$@"; do
 	6.1)	fetch_61 ;;
 	6.12)	fetch_612 ;;
 	7)	fetch_7 ;;
-	*)	echo "kernels.sh: unknown kernel label '$label' (6.1 6.12 7)" >&2
+	6.1-arm64) fetch_61_arm64 ;;
+	*)	echo "kernels.sh: unknown kernel label '$label' (6.1 6.12 7 6.1-arm64)" >&2
 		exit 2 ;;
 	esac
 	. "$dir/env"
