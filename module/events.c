@@ -64,7 +64,7 @@ void hd_knob_init_events(struct hd_knob *k)
 
 /*
  * A task can name itself anything, newlines included. Printable ASCII
- * other than blanks, quotes and backslashes passes; every other byte
+ * other than blanks, quotes, backslashes and brackets passes; every other byte
  * becomes \xHH, so a name can neither break a line nor look like a field.
  * A leading '-' is escaped too, since "-" means "unknown" in last_event,
  * and an empty name is written as \x00.
@@ -79,7 +79,7 @@ static void escape_comm(const char *comm, char *out)
 		return;
 	}
 	for (c = comm; *c; c++) {
-		if (*c > ' ' && *c < 0x7f && *c != '"' && *c != '\\' &&
+		if (*c > ' ' && *c < 0x7f && !strchr("\"\\[]", *c) &&
 		    !(c == comm && *c == '-')) {
 			*out++ = *c;
 			continue;

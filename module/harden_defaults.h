@@ -80,7 +80,9 @@ struct hd_event {
  * @data: the sysctl's variable, learnt from the handler; NULL until then
  * @seen: last value known to have been written, so the periodic check
  *	does not report again what the hook already did
- * @detector: how lowerings are caught
+ * @detector: how lowerings are caught now
+ * @hooked: @kp is registered
+ * @ping: set by the periodic check, cleared by the probe when it fires
  * @kp: the kprobe on @handler
  * @events: lowering events since load
  * @lock: protects @last and @has_last
@@ -108,6 +110,8 @@ struct hd_knob {
 	int *data;
 	int seen;
 	enum hd_detector detector;
+	bool hooked;
+	int ping;
 	struct kprobe kp;
 
 	atomic64_t events;
@@ -135,15 +139,19 @@ extern int hd_mode;
 int hd_knobs_open(void);
 void hd_knobs_close(void);
 int hd_knob_read(struct hd_knob *k, int *val);
+int hd_knob_read_file(struct hd_knob *k, int *val);
 int hd_knob_raise(struct hd_knob *k, const char *why);
 void hd_knobs_raise_all(const char *why);
 
 /* hooks.c */
 void hd_hooks_register(bool use_kprobes);
+bool hd_hook_fires(struct hd_knob *k);
 void hd_hooks_unregister(void);
 
 /* poll.c */
+#define HD_POLL_DEFAULT	5	/* seconds */
 void hd_poll_start(unsigned int interval);
+void hd_poll_ensure(const char *why);
 void hd_poll_stop(void);
 
 /* events.c */

@@ -20,33 +20,75 @@
 #include <linux/kernel.h>
 #include <linux/kprobes.h>
 #include <linux/ptrace.h>
+#include <linux/rcupdate.h>
 #include <linux/string.h>
 #include <linux/sysctl.h>
 
 #include "harden_defaults.h"
 #include "compat.h"
 
+/* The int handlers read at most this many characters of one number. */
+#define HD_NUM_MAX	21
+
+static int digit_value(char c)
+{
+	if (isdigit(c))
+		return c - '0';
+	c = tolower(c);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : 99;
+}
+
 /*
- * Parse a sysctl write as the int handlers do: leading blanks, an
- * optional minus, a number in base 0 (so 0x10 and 010 count), then a
- * blank or the end. Anything else the handler refuses itself.
+ * Parse a sysctl write exactly as the int handlers do, so that what we
+ * judge is what they would store: leading white space is skipped; an
+ * optional minus; digits in base 0 (0x.. hex, 0.. octal); the number must
+ * be shorter than HD_NUM_MAX and followed by a blank, a tab, a newline or
+ * the end of the write, and fit in an int. Anything else the handler
+ * refuses with EINVAL, and so it is no event.
  */
 static bool parse_write(const char *buf, size_t len, int *val)
 {
-	char tok[24];
-	size_t i = 0, n = 0;
+	unsigned long long v = 0;
+	unsigned int base = 10;
+	size_t i = 0, start;
+	bool neg = false;
+	int d;
 
 	while (i < len && isspace(buf[i]))
 		i++;
-	while (i < len && buf[i] && !isspace(buf[i])) {
-		if (n == sizeof(tok) - 1)
-			return false;
-		tok[n++] = buf[i++];
+	buf += i;
+	len -= i;
+	i = 0;
+	if (len > 1 && buf[0] == '-') {
+		neg = true;
+		i++;
 	}
-	tok[n] = '\0';
-	if (!n || tok[0] == '+')
+	if (i >= len || !isdigit(buf[i]))
 		return false;
-	return !kstrtoint(tok, 0, val);
+	if (buf[i] == '0') {
+		base = 8;
+		if (i + 2 < len && tolower(buf[i + 1]) == 'x' &&
+		    isxdigit(buf[i + 2])) {
+			base = 16;
+			i += 2;
+		}
+	}
+	for (start = i; i < len && i < HD_NUM_MAX; i++) {
+		d = digit_value(buf[i]);
+		if (d >= base)
+			break;
+		v = v * base + d;
+		if (v > (unsigned long long)INT_MAX + 1)
+			return false;
+	}
+	if (i == start || i >= HD_NUM_MAX)
+		return false;
+	if (i < len && buf[i] != ' ' && buf[i] != '\t' && buf[i] != '\n')
+		return false;
+	if (!neg && v > INT_MAX)
+		return false;
+	*val = neg ? -(int)(v - 1) - 1 : (int)v;
+	return true;
 }
 
 /* The handler's stand-in for a refused write; only ever jumped to. */
@@ -56,16 +98,14 @@ static noinline int hd_refuse(void)
 }
 
 /*
- * Would the handler accept this write from this task? Mirrors its own
- * checks so that a write it will refuse anyway is no event.
+ * Would the handler store this value? Mirrors its own checks, so that a
+ * write it refuses anyway is no event and leaves no trace.
  */
-static bool handler_accepts(struct hd_knob *k, int old, int new)
+static bool handler_stores(struct hd_knob *k, int old, int new)
 {
 	if (new < 0 || new > k->max)
 		return false;
-	if (k->sticky_max && old == k->max)
-		return false;
-	return ns_capable_noaudit(&init_user_ns, k->cap);
+	return !(k->sticky_max && old == k->max);
 }
 
 static int hook_pre(struct kprobe *p, struct pt_regs *regs)
@@ -75,7 +115,6 @@ static int hook_pre(struct kprobe *p, struct pt_regs *regs)
 	int *data = READ_ONCE(k->data);
 	int old, new, floor, mode;
 	const size_t *lenp;
-	const loff_t *ppos;
 
 	if (unlikely(!data)) {
 		/* Learn the variable from the first call for our entry. */
@@ -84,25 +123,33 @@ static int hook_pre(struct kprobe *p, struct pt_regs *regs)
 		cmpxchg(&k->data, NULL, table->data);
 		data = table->data;
 	}
-	if (table->data != data || !hd_handler_write(regs))
+	if (table->data != data)
+		return 0;
+	if (unlikely(READ_ONCE(k->ping)))
+		WRITE_ONCE(k->ping, 0);	/* the periodic check asks: we fire */
+	if (!hd_handler_write(regs))
 		return 0;
 
-	lenp = hd_handler_lenp(regs);
-	ppos = hd_handler_ppos(regs);
 	/*
-	 * Not caught here: a write at a non-zero offset, which the handler
-	 * ignores unless kernel.sysctl_writes_strict was turned off. The
-	 * periodic check still sees its result.
+	 * A write at a non-zero offset is judged like any other: with
+	 * kernel.sysctl_writes_strict at its default the handler ignores
+	 * it, but turned off it stores it, and we cannot tell which.
 	 */
-	if (*ppos || !parse_write(hd_handler_buffer(regs), *lenp, &new))
+	lenp = hd_handler_lenp(regs);
+	if (!parse_write(hd_handler_buffer(regs), *lenp, &new))
 		return 0;
 
 	old = READ_ONCE(*data);
+	if (!handler_stores(k, old, new))
+		return 0;
 	floor = READ_ONCE(k->floor);
-	if (new >= floor || !handler_accepts(k, old, new)) {
+	if (new >= floor) {
 		WRITE_ONCE(k->seen, new);
 		return 0;
 	}
+	/* The handler refuses a writer without the capability itself. */
+	if (!ns_capable_noaudit(&init_user_ns, k->cap))
+		return 0;
 
 	mode = READ_ONCE(hd_mode);
 	if (mode == HD_MODE_WARN) {
@@ -125,12 +172,30 @@ static void hook_post(struct kprobe *p, struct pt_regs *regs,
 {
 }
 
+/**
+ * hd_hook_fires() - whether a knob's probe still sees the handler's calls
+ * @k: a hooked knob
+ *
+ * Probes can be disarmed behind our back (debugfs kprobes/enabled, ftrace
+ * turned off): make the handler run once and see if the probe noticed.
+ *
+ * Return: true if it fired.
+ */
+bool hd_hook_fires(struct hd_knob *k)
+{
+	int val;
+
+	WRITE_ONCE(k->ping, 1);
+	hd_knob_read_file(k, &val);
+	return !READ_ONCE(k->ping);
+}
+
 /* Make the handler run once, so the probe learns the knob's variable. */
 static void learn_data(struct hd_knob *k)
 {
 	int val;
 
-	hd_knob_read(k, &val);
+	hd_knob_read_file(k, &val);
 }
 
 static void hook_one(struct hd_knob *k)
@@ -158,6 +223,7 @@ static void hook_one(struct hd_knob *k)
 		k->detector = HD_DETECT_POLL;
 		return;
 	}
+	k->hooked = true;
 	k->detector = HD_DETECT_KPROBE;
 	pr_info("%s watched by a kprobe on %s\n", k->sysctl, k->handler);
 }
@@ -198,10 +264,18 @@ void hd_hooks_unregister(void)
 	struct hd_knob *k;
 
 	for (k = hd_knobs; k < hd_knobs_end; k++) {
-		if (k->detector != HD_DETECT_KPROBE)
+		if (!k->hooked)
 			continue;
 		unregister_kprobe(&k->kp);
 		memset(&k->kp, 0, sizeof(k->kp));
+		k->hooked = false;
 		k->detector = HD_DETECT_NONE;
 	}
+	/*
+	 * A refused writer leaves the probe handler before it runs
+	 * hd_refuse(), and may be preempted in between: wait until every
+	 * task has been through a voluntary switch, so none can still be
+	 * on its way into our text once the module is gone.
+	 */
+	synchronize_rcu_tasks();
 }

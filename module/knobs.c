@@ -4,16 +4,22 @@
  *
  * Raising goes through the sysctl's own /proc/sys file, so the write runs
  * the kernel's handler with every check it makes (range, capability, LSM
- * sysctl hooks, Yama's lock at 3). The files are opened once at load, in
- * modprobe's context; later reads and writes use the open file and never
- * resolve a path, so they work the same from any chroot or namespace.
+ * sysctl hooks, Yama's lock at 3). The files are opened once at load;
+ * later reads and writes use the open file and never resolve a path, so
+ * they work the same from any chroot or namespace.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/capability.h>
 #include <linux/err.h>
 #include <linux/fs.h>
+#include <linux/fs_struct.h>
 #include <linux/kernel.h>
+#include <linux/path.h>
+#include <linux/pid.h>
+#include <linux/pid_namespace.h>
+#include <linux/sched/task.h>
+#include <linux/workqueue.h>
 
 #include "harden_defaults.h"
 
@@ -54,36 +60,113 @@ struct hd_knob hd_knobs[HD_NR_KNOBS] = {
 	},
 };
 
+/*
+ * The files are opened from the root of PID 1 and from a kernel worker,
+ * so what the module finds does not depend on where modprobe runs: a
+ * chroot without /proc, or another network namespace (where
+ * net.core.bpf_jit_harden does not exist), would otherwise make present
+ * knobs look absent.
+ */
+static int init_root(struct path *root)
+{
+	struct task_struct *init;
+	int err = -ESRCH;
+
+	rcu_read_lock();
+	init = pid_task(find_pid_ns(1, &init_pid_ns), PIDTYPE_PID);
+	if (init)
+		get_task_struct(init);
+	rcu_read_unlock();
+	if (!init)
+		return err;
+
+	task_lock(init);
+	if (init->fs) {
+		get_fs_root(init->fs, root);
+		err = 0;
+	}
+	task_unlock(init);
+	put_task_struct(init);
+	return err;
+}
+
+static int open_knob(struct hd_knob *k, const struct path *root)
+{
+	struct file *f;
+
+	f = file_open_root(root, k->path + 1, O_RDWR, 0);
+	if (IS_ERR(f)) {
+		if (PTR_ERR(f) != -ENOENT) {
+			pr_err("%s: cannot open %s: error %ld\n", k->sysctl,
+			       k->path, PTR_ERR(f));
+			return PTR_ERR(f);
+		}
+		pr_info("%s absent on this kernel, skipped\n", k->sysctl);
+		return 0;
+	}
+	k->file = f;
+	return 0;
+}
+
+struct open_work {
+	struct work_struct work;
+	int err;
+};
+
+static void open_all(struct work_struct *work)
+{
+	struct open_work *ow = container_of(work, struct open_work, work);
+	struct hd_knob *k;
+	struct path root;
+	struct file *dir;
+
+	ow->err = init_root(&root);
+	if (ow->err) {
+		pr_err("cannot find the root of PID 1: error %d\n", ow->err);
+		return;
+	}
+	/* Without procfs there, every knob would look absent. */
+	dir = file_open_root(&root, "proc/sys/kernel", O_RDONLY | O_DIRECTORY,
+			     0);
+	if (IS_ERR(dir)) {
+		ow->err = PTR_ERR(dir);
+		pr_err("cannot reach /proc/sys from the root of PID 1: error %d\n",
+		       ow->err);
+		goto out;
+	}
+	filp_close(dir, NULL);
+
+	for (k = hd_knobs; k < hd_knobs_end && !ow->err; k++)
+		ow->err = open_knob(k, &root);
+out:
+	path_put(&root);
+}
+
 /**
  * hd_knobs_open() - open each knob's /proc/sys file
  *
  * A knob whose file does not exist (Yama not built in, no BPF JIT) is
  * marked absent and skipped; it is not an error.
  *
- * Return: 0, or a negative errno for any other failure to open.
+ * Return: 0, or a negative errno for any other failure; then nothing is
+ * left open.
  */
 int hd_knobs_open(void)
 {
+	struct open_work ow = { .err = 0 };
 	struct hd_knob *k;
-	struct file *f;
 
-	for (k = hd_knobs; k < hd_knobs_end; k++) {
+	for (k = hd_knobs; k < hd_knobs_end; k++)
 		hd_knob_init_events(k);
-		f = filp_open(k->path, O_RDWR, 0);
-		if (IS_ERR(f)) {
-			if (PTR_ERR(f) != -ENOENT) {
-				pr_err("%s: cannot open %s: error %ld\n",
-				       k->sysctl, k->path, PTR_ERR(f));
-				hd_knobs_close();
-				return PTR_ERR(f);
-			}
-			pr_info("%s absent on this kernel, skipped\n",
-				k->sysctl);
-			continue;
-		}
-		k->file = f;
-	}
-	return 0;
+
+	INIT_WORK_ONSTACK(&ow.work, open_all);
+	schedule_work(&ow.work);
+	flush_work(&ow.work);
+	destroy_work_on_stack(&ow.work);
+
+	if (ow.err)
+		hd_knobs_close();
+	return ow.err;
 }
 
 /**
@@ -100,7 +183,16 @@ void hd_knobs_close(void)
 	}
 }
 
-static int read_file(struct hd_knob *k, int *val)
+/**
+ * hd_knob_read_file() - read a knob through its sysctl file
+ * @k: a present knob
+ * @val: where to put the value
+ *
+ * Runs the kernel's handler, with the current task's credentials.
+ *
+ * Return: 0 or the read's error.
+ */
+int hd_knob_read_file(struct hd_knob *k, int *val)
 {
 	char buf[24] = "";
 	loff_t pos = 0;
@@ -133,7 +225,7 @@ int hd_knob_read(struct hd_knob *k, int *val)
 		*val = READ_ONCE(*data);
 		return 0;
 	}
-	return read_file(k, val);
+	return hd_knob_read_file(k, val);
 }
 
 /**

@@ -46,6 +46,11 @@ static int param_set(const char *val, const struct kernel_param *kp)
 	struct hd_param *p = kp->arg;
 	int v;
 
+	/* The first bad value is the one reported, whatever follows. */
+	if (p->bad)
+		return 0;
+	if (!val)
+		val = "";
 	strscpy(p->raw, val, sizeof(p->raw));
 	if (p->words)
 		v = sysfs_match_string(hd_mode_names, val);
@@ -67,6 +72,8 @@ static int param_get(char *buf, const struct kernel_param *kp)
 }
 
 static const struct kernel_param_ops hd_param_ops = {
+	/* A bare "name" with no value reaches param_set() as well. */
+	.flags = KERNEL_PARAM_OPS_FL_NOARG,
 	.set = param_set,
 	.get = param_get,
 };
@@ -135,14 +142,25 @@ static int check_params(void)
 			       p->name, p->raw, p->min, p->max);
 		err = -EINVAL;
 	}
+	if (!err && !param_use_kprobes.value && !param_poll_interval.value) {
+		pr_err("invalid poll_interval=0 with use_kprobes=0: nothing would watch the knobs\n");
+		err = -EINVAL;
+	}
 	return err;
 }
 
-/* Lock mode pins the module: rmmod fails until reboot. */
-static void enter_lock(void)
+/*
+ * Lock mode pins the module: rmmod fails until reboot. A module already
+ * on its way out cannot be pinned, and then it cannot be locked either.
+ * Lock also keeps the periodic check on, in case the probes are disarmed.
+ */
+static int enter_lock(void)
 {
-	__module_get(THIS_MODULE);
+	if (!try_module_get(THIS_MODULE))
+		return -EBUSY;
+	hd_poll_ensure("lock mode");
 	pr_notice("locked: mode and floors can only be raised until reboot, unload refused\n");
+	return 0;
 }
 
 /**
@@ -166,11 +184,14 @@ int hd_set_mode(int mode)
 	}
 	if (old == mode)
 		goto out;
+	if (mode == HD_MODE_LOCK) {
+		err = enter_lock();
+		if (err)
+			goto out;
+	}
 
 	WRITE_ONCE(hd_mode, mode);
 	pr_notice("mode %s -> %s\n", hd_mode_names[old], hd_mode_names[mode]);
-	if (mode == HD_MODE_LOCK)
-		enter_lock();
 	if (mode != HD_MODE_WARN)
 		hd_knobs_raise_all("on entering enforcement");
 out:
@@ -190,20 +211,31 @@ out:
  */
 int hd_set_floor(struct hd_knob *k, int floor)
 {
-	int err = 0;
+	int old, err = 0;
 
 	mutex_lock(&hd_config_lock);
-	if (floor < k->floor && hd_mode == HD_MODE_LOCK) {
+	old = k->floor;
+	if (floor < old && hd_mode == HD_MODE_LOCK) {
 		err = -EPERM;
 		goto out;
 	}
-	if (floor != k->floor)
-		pr_notice("%s floor %d -> %d\n", k->sysctl, k->floor, floor);
 	WRITE_ONCE(k->floor, floor);
 	if (k->file) {
 		err = hd_knob_raise(k, "to the new floor");
-		err = err < 0 ? err : 0;
+		if (err < 0) {
+			/* Not raised: the old floor stays, nothing changed. */
+			WRITE_ONCE(k->floor, old);
+			goto out;
+		}
+		err = 0;
 	}
+	if (floor != old)
+		pr_notice("%s floor %d -> %d\n", k->sysctl, old, floor);
+	/*
+	 * Not caught: a write of a value between the old and the new floor
+	 * that was judged against the old one and lands after the raise.
+	 * The periodic check finds it.
+	 */
 out:
 	mutex_unlock(&hd_config_lock);
 	return err;
@@ -252,13 +284,22 @@ static int __init hd_init(void)
 	if (err)
 		goto err_hooks;
 	hd_poll_start(param_poll_interval.value);
+	for (k = hd_knobs; k < hd_knobs_end; k++)
+		if (k->detector == HD_DETECT_POLL)
+			hd_poll_ensure("a knob has no hook");
+	if (hd_mode == HD_MODE_LOCK) {
+		err = enter_lock();
+		if (err)
+			goto err_sysfs;
+	}
 
 	pr_info("loaded, version %s, mode %s\n", HD_VERSION,
 		hd_mode_names[hd_mode]);
-	if (hd_mode == HD_MODE_LOCK)
-		enter_lock();
 	return 0;
 
+err_sysfs:
+	hd_sysfs_exit();
+	hd_poll_stop();
 err_hooks:
 	hd_hooks_unregister();
 	hd_knobs_close();
@@ -267,7 +308,7 @@ err_hooks:
 
 static void __exit hd_exit(void)
 {
-	if (hd_mode == HD_MODE_LOCK)
+	if (READ_ONCE(hd_mode) == HD_MODE_LOCK)
 		pr_crit("forced out while locked: the knobs are no longer guarded\n");
 	hd_sysfs_exit();
 	hd_poll_stop();

@@ -45,14 +45,34 @@ static void check_knob(struct hd_knob *k)
 	hd_knob_raise(k, "by the periodic check");
 }
 
+/* Notice a probe that was disarmed (or re-armed) behind our back. */
+static void check_hook(struct hd_knob *k)
+{
+	bool fires = hd_hook_fires(k);
+
+	if (!fires && k->detector == HD_DETECT_KPROBE) {
+		k->detector = HD_DETECT_POLL;
+		pr_warn("%s: the kprobe on %s no longer fires (kprobes or ftrace disabled?), the periodic check guards it\n",
+			k->sysctl, k->handler);
+	} else if (fires && k->detector == HD_DETECT_POLL) {
+		k->detector = HD_DETECT_KPROBE;
+		pr_info("%s: the kprobe on %s fires again\n", k->sysctl,
+			k->handler);
+	}
+}
+
 static void poll_fn(struct work_struct *work)
 {
 	struct hd_knob *k;
 
 	mutex_lock(&hd_config_lock);
-	for (k = hd_knobs; k < hd_knobs_end; k++)
-		if (k->file)
-			check_knob(k);
+	for (k = hd_knobs; k < hd_knobs_end; k++) {
+		if (!k->file)
+			continue;
+		if (k->hooked)
+			check_hook(k);
+		check_knob(k);
+	}
 	mutex_unlock(&hd_config_lock);
 
 	schedule_delayed_work(&poll_work, poll_interval * HZ);
@@ -74,6 +94,21 @@ void hd_poll_start(unsigned int interval)
 	poll_interval = interval;
 	if (interval)
 		schedule_delayed_work(&poll_work, interval * HZ);
+}
+
+/**
+ * hd_poll_ensure() - make sure the periodic check runs
+ * @why: for the log line, when it was off and is now started
+ *
+ * Called with hd_config_lock held, or before anything else runs.
+ */
+void hd_poll_ensure(const char *why)
+{
+	if (poll_interval)
+		return;
+	pr_notice("periodic check on, every %d s: %s\n", HD_POLL_DEFAULT, why);
+	poll_interval = HD_POLL_DEFAULT;
+	schedule_delayed_work(&poll_work, poll_interval * HZ);
 }
 
 /**

@@ -11,6 +11,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/capability.h>
 #include <linux/kernel.h>
 #include <linux/kobject.h>
 #include <linux/string.h>
@@ -36,6 +37,19 @@ static struct hd_knob *knob_of(struct kobject *kobj)
 	return NULL;
 }
 
+/*
+ * The kernel answers a read of net.core.bpf_jit_harden only to
+ * CAP_SYS_ADMIN; file modes alone would let a root without it through.
+ */
+static struct hd_knob *readable_knob(struct kobject *kobj)
+{
+	struct hd_knob *k = knob_of(kobj);
+
+	if (k->root_only && !capable(CAP_SYS_ADMIN))
+		return NULL;
+	return k;
+}
+
 static ssize_t version_show(struct kobject *kobj, struct kobj_attribute *a,
 			    char *buf)
 {
@@ -53,6 +67,9 @@ static ssize_t mode_store(struct kobject *kobj, struct kobj_attribute *a,
 {
 	int mode, err;
 
+	/* Same capability the handlers ask of a writer of the knobs. */
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
 	mode = sysfs_match_string(hd_mode_names, buf);
 	if (mode < 0)
 		return -EINVAL;
@@ -63,13 +80,21 @@ static ssize_t mode_store(struct kobject *kobj, struct kobj_attribute *a,
 static ssize_t sysctl_show(struct kobject *kobj, struct kobj_attribute *a,
 			   char *buf)
 {
-	return sysfs_emit(buf, "%s\n", knob_of(kobj)->sysctl);
+	struct hd_knob *k = readable_knob(kobj);
+
+	if (!k)
+		return -EPERM;
+	return sysfs_emit(buf, "%s\n", k->sysctl);
 }
 
 static ssize_t floor_show(struct kobject *kobj, struct kobj_attribute *a,
 			  char *buf)
 {
-	return sysfs_emit(buf, "%d\n", READ_ONCE(knob_of(kobj)->floor));
+	struct hd_knob *k = readable_knob(kobj);
+
+	if (!k)
+		return -EPERM;
+	return sysfs_emit(buf, "%d\n", READ_ONCE(k->floor));
 }
 
 static ssize_t floor_store(struct kobject *kobj, struct kobj_attribute *a,
@@ -78,6 +103,8 @@ static ssize_t floor_store(struct kobject *kobj, struct kobj_attribute *a,
 	struct hd_knob *k = knob_of(kobj);
 	int floor, err;
 
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
 	err = kstrtoint(buf, 10, &floor);
 	if (err || floor < 0 || floor > k->max)
 		return -EINVAL;
@@ -85,51 +112,65 @@ static ssize_t floor_store(struct kobject *kobj, struct kobj_attribute *a,
 	return err ? err : count;
 }
 
-static ssize_t value_show(struct kobject *kobj, struct kobj_attribute *a,
-			  char *buf)
+/* The value, or "absent"; shared by value and state. */
+static ssize_t show_reading(struct kobject *kobj, char *buf, bool as_state)
 {
+	struct hd_knob *k = readable_knob(kobj);
 	int val, err;
 
-	err = hd_knob_read(knob_of(kobj), &val);
-	if (err == -ENOENT)
-		return sysfs_emit(buf, "absent\n");
-	if (err)
-		return err;
-	return sysfs_emit(buf, "%d\n", val);
-}
-
-static ssize_t state_show(struct kobject *kobj, struct kobj_attribute *a,
-			  char *buf)
-{
-	struct hd_knob *k = knob_of(kobj);
-	int val, err;
-
+	if (!k)
+		return -EPERM;
 	err = hd_knob_read(k, &val);
 	if (err == -ENOENT)
 		return sysfs_emit(buf, "absent\n");
 	if (err)
 		return err;
+	if (!as_state)
+		return sysfs_emit(buf, "%d\n", val);
 	return sysfs_emit(buf, "%s\n",
 			  val < READ_ONCE(k->floor) ? "below" : "ok");
+}
+
+static ssize_t value_show(struct kobject *kobj, struct kobj_attribute *a,
+			  char *buf)
+{
+	return show_reading(kobj, buf, false);
+}
+
+static ssize_t state_show(struct kobject *kobj, struct kobj_attribute *a,
+			  char *buf)
+{
+	return show_reading(kobj, buf, true);
 }
 
 static ssize_t events_show(struct kobject *kobj, struct kobj_attribute *a,
 			   char *buf)
 {
-	return sysfs_emit(buf, "%lld\n",
-			  (long long)atomic64_read(&knob_of(kobj)->events));
+	struct hd_knob *k = readable_knob(kobj);
+
+	if (!k)
+		return -EPERM;
+	return sysfs_emit(buf, "%lld\n", (long long)atomic64_read(&k->events));
 }
 
 static ssize_t last_event_show(struct kobject *kobj,
 			       struct kobj_attribute *a, char *buf)
 {
-	return hd_event_format(knob_of(kobj), buf, PAGE_SIZE);
+	struct hd_knob *k = readable_knob(kobj);
+
+	if (!k)
+		return -EPERM;
+	return hd_event_format(k, buf, PAGE_SIZE);
 }
 
 static ssize_t detector_show(struct kobject *kobj, struct kobj_attribute *a,
 			     char *buf)
 {
-	return sysfs_emit(buf, "%s\n", detector_names[knob_of(kobj)->detector]);
+	struct hd_knob *k = readable_knob(kobj);
+
+	if (!k)
+		return -EPERM;
+	return sysfs_emit(buf, "%s\n", detector_names[READ_ONCE(k->detector)]);
 }
 
 static struct kobj_attribute version_attr = __ATTR_RO(version);

@@ -8,6 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
@@ -75,6 +78,12 @@ static const struct {
 	{ "poll_interval=99999", "poll_interval" },
 	{ "use_kprobes=2", "use_kprobes" },
 	{ "ptrace_scope=2 kptr_restrict=9", "kptr_restrict" },
+	/* A later good value does not hide an earlier typo. */
+	{ "ptrace_scope=9 ptrace_scope=1", "ptrace_scope" },
+	/* A bare name gets our line too, not the kernel's generic one. */
+	{ "ptrace_scope", "ptrace_scope" },
+	/* Nothing would watch: no hook and no periodic check. */
+	{ "use_kprobes=0 poll_interval=0", "poll_interval" },
 };
 
 /* Each bad parameter: -EINVAL, one line naming it, nothing touched. */
@@ -165,6 +174,52 @@ TEST_F(load, unload_leaves_values)
 	EXPECT_EQ(1, kmsg_count(self->kmsg,
 				"harden_defaults: unloaded; values left as they are",
 				NULL, 0));
+}
+
+
+/* Load with the module file already open, from wherever fn put us. */
+static int load_fd(void *arg)
+{
+	int fd = *(int *)arg;
+
+	return syscall(SYS_finit_module, fd, "", 0) ? errno : 0;
+}
+
+static int load_in_netns(void *arg)
+{
+	if (unshare(CLONE_NEWNET))
+		return 100;
+	return load_fd(arg);
+}
+
+static int load_in_chroot(void *arg)
+{
+	char jail[] = "/tmp/jail.XXXXXX";
+
+	if (!mkdtemp(jail) || chroot(jail) || chdir("/"))
+		return 100;
+	return load_fd(arg);
+}
+
+/* Where modprobe runs does not change what the module finds. */
+TEST_F(load, from_netns_and_chroot)
+{
+	int (*const where[])(void *) = { load_in_netns, load_in_chroot };
+	int i, j, fd;
+
+	fd = open(HD_KO, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(0, hd_reset());
+		self->kmsg = kmsg_mark();
+		ASSERT_EQ(0, run_as(0, where[i], &fd)) TH_LOG("case %d", i);
+		for (j = 0; j < 3; j++) {
+			EXPECT_EQ(1, sysctl_get(paths[j])) TH_LOG("%d %s", i, names[j]);
+		}
+		EXPECT_EQ(0, kmsg_count(self->kmsg, "absent", NULL, 0));
+		EXPECT_EQ(1, sysfs_int("bpf_jit_harden", "value"));
+	}
+	close(fd);
 }
 
 TEST_HARNESS_MAIN

@@ -110,4 +110,43 @@ TEST_F_TIMEOUT(stress, load_unload_under_writers, 600)
 	EXPECT_EQ(lowered, events);
 }
 
+
+static void *lock_writer(void *arg)
+{
+	(void)arg;
+	write_str(HD_SYSFS "/mode", "lock");
+	return NULL;
+}
+
+/*
+ * "lock" written while rmmod runs: either the unload wins and the module
+ * is gone, or the lock wins and the module stays, pinned. Never a lock
+ * accepted by a module that then unloads, never "forced out" unforced.
+ */
+TEST_F_TIMEOUT(stress, lock_versus_rmmod, 600)
+{
+	int i, fd, forced = 0;
+	pthread_t t;
+
+	fd = kmsg_mark();
+	ASSERT_LE(0, fd);
+	for (i = 0; i < 50; i++) {
+		ASSERT_EQ(0, hd_load(NULL));
+		ASSERT_EQ(0, pthread_create(&t, NULL, lock_writer, NULL));
+		hd_unload();
+		pthread_join(t, NULL);
+		if (hd_loaded()) {
+			char mode[16];
+
+			ASSERT_EQ(0, sysfs_get(NULL, "mode", mode, sizeof(mode)));
+			EXPECT_STREQ("lock", mode);
+			ASSERT_EQ(0, hd_unload_force());
+			forced++;
+		}
+	}
+	TH_LOG("%d of 50 rounds locked first", forced);
+	EXPECT_EQ(forced, kmsg_count(fd, "forced out while locked", NULL, 0));
+	close(fd);
+}
+
 TEST_HARNESS_MAIN

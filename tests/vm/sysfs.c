@@ -6,12 +6,14 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <linux/capability.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
@@ -239,6 +241,43 @@ static int read_in_netns(void *arg)
 TEST_F(sysfs, other_netns)
 {
 	EXPECT_EQ(0, run_as(0, read_in_netns, NULL));
+}
+
+
+/* Root with every capability dropped: what the kernel refuses, we do too. */
+static int capless(void *arg)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[2] = { { 0 } };
+	char buf[64];
+
+	(void)arg;
+	if (syscall(SYS_capset, &hdr, data))
+		return 100;
+	if (read_str(BPF_JIT_HARDEN, buf, sizeof(buf)) != -EPERM)
+		return 1;	/* the kernel's own refusal, for reference */
+	if (read_str(HD_SYSFS "/bpf_jit_harden/value", buf, 64) != -EPERM)
+		return 2;
+	if (read_str(HD_SYSFS "/bpf_jit_harden/last_event", buf, 64) != -EPERM)
+		return 3;
+	if (write_str(HD_SYSFS "/mode", "warn") != -EPERM)
+		return 4;
+	if (write_str(HD_SYSFS "/kptr_restrict/floor", "2") != -EPERM)
+		return 5;
+	if (read_str(HD_SYSFS "/ptrace_scope/value", buf, 64))
+		return 6;
+	return 0;
+}
+
+TEST_F(sysfs, capless_root)
+{
+	ASSERT_EQ(0, write_str(HD_SYSFS "/mode", "enforce"));
+	EXPECT_EQ(0, run_as(0, capless, NULL));
+	ASSERT_EQ(0, sysfs_get(NULL, "mode", self->buf, sizeof(self->buf)));
+	EXPECT_STREQ("enforce", self->buf);
+	EXPECT_EQ(1, sysfs_int("kptr_restrict", "floor"));
 }
 
 TEST_HARNESS_MAIN
