@@ -109,16 +109,47 @@ static int prog_info(int fd, struct bpf_prog_info *info)
 	return bpf(BPF_OBJ_GET_INFO_BY_FD, &attr) ? -errno : 0;
 }
 
+#ifdef __aarch64__
 /*
- * Whether the JIT image of program id holds MAGIC's bytes: 1 yes, 0 no,
- * negative on error. Reading the image needs root with kptr_restrict <= 1.
+ * arm64's JIT builds a 32-bit immediate from its halves: "movz wN, #lo"
+ * then "movk wN, #hi, lsl #16" (hi's top bit is clear in MAGIC). Look
+ * for that pair on one register; blinding loads other halves.
+ */
+static int holds_magic(const unsigned char *image, unsigned int len)
+{
+	unsigned int i, a, b;
+
+	for (i = 0; i + 8 <= len; i += 4) {
+		memcpy(&a, image + i, 4);
+		memcpy(&b, image + i + 4, 4);
+		if ((a & 0x7fe00000) == 0x52800000 &&	/* movz, shift 0 */
+		    (b & 0x7fe00000) == 0x72a00000 &&	/* movk, shift 16 */
+		    ((a >> 5) & 0xffff) == (MAGIC & 0xffff) &&
+		    ((b >> 5) & 0xffff) == MAGIC >> 16 &&
+		    (a & 0x1f) == (b & 0x1f))
+			return 1;
+	}
+	return 0;
+}
+#else
+/* x86-64's JIT keeps the immediate whole, in the mov's last four bytes. */
+static int holds_magic(const unsigned char *image, unsigned int len)
+{
+	unsigned int magic = MAGIC;
+
+	return memmem(image, len, &magic, sizeof(magic)) != NULL;
+}
+#endif
+
+/*
+ * Whether the JIT image of program id holds MAGIC: 1 yes, 0 no, negative
+ * on error. Reading the image needs root with kptr_restrict <= 1.
  */
 static int image_has_magic(unsigned int id)
 {
 	unsigned char image[4096];
 	struct bpf_prog_info info;
 	union bpf_attr attr;
-	unsigned int magic = MAGIC;
 	int fd, err;
 
 	memset(&attr, 0, sizeof(attr));
@@ -141,7 +172,7 @@ static int image_has_magic(unsigned int id)
 	close(fd);
 	if (err)
 		return err;
-	return memmem(image, info.jited_prog_len, &magic, sizeof(magic)) != NULL;
+	return holds_magic(image, info.jited_prog_len);
 }
 
 /* Loader: load, report the id, keep the program alive until told. */
