@@ -30,12 +30,13 @@
 /* The int handlers read at most this many characters of one number. */
 #define HD_NUM_MAX	21
 
-static int digit_value(char c)
+/* A character's value as a digit; 16 (a digit in no base we parse) if none. */
+static unsigned int digit_value(char c)
 {
 	if (isdigit(c))
 		return c - '0';
 	c = tolower(c);
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : 99;
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : 16;
 }
 
 /*
@@ -52,7 +53,7 @@ static bool parse_write(const char *buf, size_t len, int *val)
 	unsigned int base = 10;
 	size_t i = 0, start;
 	bool neg = false;
-	int d;
+	unsigned int d;
 
 	while (i < len && isspace(buf[i]))
 		i++;
