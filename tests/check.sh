@@ -14,7 +14,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
 . "$here/lib/common.sh"
 
-kernels="6.1 6.12 7"
+kernels="6.1 6.12 7 6.1-arm64"
 vmargs=()
 while [ $# -gt 0 ]; do
 	case $1 in
