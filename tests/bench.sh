@@ -36,7 +36,8 @@ out=$HD_BUILD/bench.md
 
 start=$(date +%s)
 {
-	echo "# make bench KERNELS=\"$kernels\"${args:+ (bench $args)}, $(date -u +%F), QEMU TCG, $(nproc) host CPUs"
+	echo "# make bench KERNELS=\"$kernels\"${args:+ (bench $args)}," \
+		"$(date -u +%F), QEMU ${HD_ACCEL:-tcg}, $(nproc) host CPUs"
 	# shellcheck disable=SC2086
 	"$here/vm.sh" --bench -k "$kernels"
 	rc=$?

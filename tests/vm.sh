@@ -197,7 +197,7 @@ judge() {	# LABEL LOG
 	fi
 }
 
-bench_tables() {	# LABEL LOG: the bench's own output, and whether it ended
+bench_tables() {	# LABEL LOG: the bench's output, and whether it ended
 	local label=$1 log=$2
 	tr -d '\r' <"$log" >"$log.txt"
 	sed -n '/^HD-BENCH-BEGIN/,/^HD-BENCH-END/p' "$log.txt" | grep -v '^HD-'
