@@ -137,6 +137,9 @@ int main(int argc, char **argv)
 	status_read(&st);
 	/* Package owners only make sense for the live system's files. */
 	bootcfg_scan(&st, !root && fmt != FMT_PROMETHEUS && fmt != FMT_QUIET);
+	/* Shown only; modinfo is run on the live system alone. */
+	if (fmt != FMT_QUIET && fmt != FMT_EXPLAIN)
+		secboot_read(&st, !root);
 
 	switch (fmt) {
 	case FMT_JSON:

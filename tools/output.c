@@ -145,6 +145,65 @@ static void print_findings(FILE *f, const struct status *st)
 			mode_name(st->mode));
 }
 
+static void print_secboot(FILE *f, const struct status *st)
+{
+	const struct secboot *sb = &st->sb;
+	const char *p;
+
+	fprintf(f, "secure boot: %s", sb->enabled < 0 ? "unknown" :
+		sb->enabled ? "on" : "off");
+	fprintf(f, *sb->why ? " (%s)\n" : "\n", sb->why);
+	if (*sb->file)
+		fprintf(f, "  module file: %s\n", sb->file);
+	else
+		fprintf(f, "  module file: not found for kernel %s\n",
+			*sb->running ? sb->running : "?");
+	if (*sb->signer)
+		fprintf(f, "  signer: %s\n", sb->signer);
+	else if (sb->is_signed > 0)
+		fprintf(f, "  signer: ? (signed; the signer could not be "
+			"read)\n");
+	else if (!sb->is_signed)
+		fprintf(f, "  signer: none (the module is not signed)\n");
+	else
+		fprintf(f, "  signer: ?\n");
+	if (*sb->built_for && *sb->running &&
+	    strcmp(sb->built_for, sb->running))
+		fprintf(f, "  built for: %s, but the running kernel is %s: "
+			"rebuild the module\n", sb->built_for, sb->running);
+	else if (*sb->built_for)
+		fprintf(f, "  built for: %s (the running kernel)\n",
+			sb->built_for);
+	else
+		fprintf(f, "  built for: ? (running %s)\n",
+			*sb->running ? sb->running : "?");
+	if (!sb->has_taint)
+		fprintf(f, "  module taint: %s\n", st->loaded ? "?" :
+			"- (not loaded)");
+	else if (!*sb->taint)
+		fprintf(f, "  module taint: none\n");
+	else
+		fprintf(f, "  module taint: %s\n", sb->taint);
+	for (p = sb->taint; sb->has_taint && *p; p++)
+		fprintf(f, "    %c: %s\n", *p, taint_meaning(*p));
+	if (sb->kernel_taint < 0)
+		fprintf(f, "  kernel taint: ?\n");
+	else if (!(sb->kernel_taint & (3LL << 12)))
+		fprintf(f, "  kernel taint: neither O nor E\n");
+	else
+		fprintf(f, "  kernel taint: %s%s (by this or another "
+			"module)\n", sb->kernel_taint & (1LL << 12) ? "O" : "",
+			sb->kernel_taint & (1LL << 13) ? "E" : "");
+}
+
+/* The kernel-wide taint letters O and E; "" for neither. */
+static const char *kernel_oe(const struct secboot *sb)
+{
+	static const char *const oe[] = { "", "O", "E", "OE" };
+
+	return oe[(sb->kernel_taint >> 12) & 3];
+}
+
 void print_table(FILE *f, const struct status *st)
 {
 	int i;
@@ -163,6 +222,7 @@ void print_table(FILE *f, const struct status *st)
 		fprintf(f, "module: not loaded (values from /proc/sys, "
 			"default floors)\n");
 	}
+	print_secboot(f, st);
 	fprintf(f, "\n");
 	print_findings(f, st);
 }
@@ -198,6 +258,38 @@ static void json_ll_or_null(FILE *f, long long v)
 		fprintf(f, "%lld", v);
 	else
 		fputs("null", f);
+}
+
+static void json_tri(FILE *f, int v)
+{
+	fputs(v < 0 ? "null" : v ? "true" : "false", f);
+}
+
+static void json_secboot(FILE *f, const struct secboot *sb)
+{
+	fputs(",\n  \"secure_boot\": {\"enabled\": ", f);
+	json_tri(f, sb->enabled);
+	fputs(", \"module_file\": ", f);
+	json_str_or_null(f, sb->file);
+	fputs(", \"signed\": ", f);
+	json_tri(f, sb->is_signed);
+	fputs(", \"signer\": ", f);
+	json_str_or_null(f, sb->signer);
+	fputs(", \"built_for\": ", f);
+	json_str_or_null(f, sb->built_for);
+	fputs(", \"running\": ", f);
+	json_str_or_null(f, sb->running);
+	fputs(", \"taint\": ", f);
+	if (sb->has_taint)
+		json_str(f, sb->taint);
+	else
+		fputs("null", f);
+	fputs(", \"kernel_taint\": ", f);
+	if (sb->kernel_taint >= 0)
+		json_str(f, kernel_oe(sb));
+	else
+		fputs("null", f);
+	fputs("}", f);
 }
 
 static void json_event(FILE *f, const struct event *ev)
@@ -264,6 +356,7 @@ void print_json(FILE *f, const struct status *st)
 	json_str_or_null(f, st->version);
 	fputs(",\n  \"mode\": ", f);
 	json_str_or_null(f, st->mode ? mode_name(st->mode) : NULL);
+	json_secboot(f, &st->sb);
 	fputs(",\n  \"knobs\": [\n", f);
 	for (i = 0; i < NKNOBS; i++) {
 		json_knob(f, &st->knobs[i]);
@@ -354,6 +447,46 @@ static void prom_boot(FILE *f, const struct status *st)
 	}
 }
 
+static void prom_flags(FILE *f, const char *name, const char *letters)
+{
+	const char *p;
+
+	for (p = "OE"; *p; p++)
+		fprintf(f, "harden_defaults_%s{flag=\"%c\"} %d\n", name, *p,
+			!!strchr(letters, *p));
+	for (p = letters; *p; p++)
+		if (*p != 'O' && *p != 'E' && strchr(letters, *p) == p)
+			fprintf(f, "harden_defaults_%s{flag=\"%c\"} 1\n",
+				name, *p);
+}
+
+static void prom_secboot(FILE *f, const struct secboot *sb)
+{
+	prom_head(f, "secure_boot", "gauge",
+		  "1 if the firmware booted with Secure Boot on, 0 if off.");
+	if (sb->enabled >= 0)
+		fprintf(f, "harden_defaults_secure_boot %d\n", sb->enabled);
+	prom_head(f, "module_signed", "gauge",
+		  "1 if the module file carries a signature, 0 if not.");
+	if (sb->is_signed >= 0)
+		fprintf(f, "harden_defaults_module_signed %d\n",
+			sb->is_signed);
+	prom_head(f, "module_built_for_running_kernel", "gauge",
+		  "1 if the module file's vermagic names the running kernel.");
+	if (*sb->built_for && *sb->running)
+		fprintf(f, "harden_defaults_module_built_for_running_kernel "
+			"%d\n", !strcmp(sb->built_for, sb->running));
+	prom_head(f, "module_tainted", "gauge",
+		  "1 for each taint flag the loaded module set (O, E, ...).");
+	if (sb->has_taint)
+		prom_flags(f, "module_tainted", sb->taint);
+	prom_head(f, "kernel_tainted", "gauge",
+		  "1 if the kernel is tainted O (out-of-tree) or E (unsigned "
+		  "module).");
+	if (sb->kernel_taint >= 0)
+		prom_flags(f, "kernel_tainted", kernel_oe(sb));
+}
+
 void print_prometheus(FILE *f, const struct status *st)
 {
 	prom_head(f, "module_loaded", "gauge",
@@ -369,6 +502,7 @@ void print_prometheus(FILE *f, const struct status *st)
 	prom_knobs(f, st);
 	prom_events(f, st);
 	prom_boot(f, st);
+	prom_secboot(f, &st->sb);
 	prom_head(f, "status", "gauge",
 		  "The exit code of harden-status (0 ok, 1 warning, "
 		  "2 critical, 3 unknown).");

@@ -65,6 +65,23 @@ struct finding {
 	char package[128];	/* owner, "" when unknown */
 };
 
+/*
+ * Secure Boot and the module's signature, build and taint (secboot.c).
+ * Shown for the admin; never part of the verdict. -1: not known.
+ */
+struct secboot {
+	int enabled;		/* the firmware's SecureBoot variable */
+	char why[96];		/* how enabled was judged, or why unknown */
+	char file[PATH_MAX];	/* the module file, "" when not found */
+	int is_signed;
+	char signer[128];	/* "" when unsigned or not known */
+	char built_for[128];	/* first word of the module's vermagic */
+	char running[128];	/* the running kernel's release */
+	bool has_taint;		/* /sys/module/harden_defaults/taint read */
+	char taint[32];		/* its letters, "" when untainted */
+	long long kernel_taint;	/* /proc/sys/kernel/tainted */
+};
+
 struct status {
 	const char *root;	/* "" for the live system */
 	bool loaded;
@@ -74,6 +91,7 @@ struct status {
 	struct knob knobs[NKNOBS];
 	struct finding findings[MAX_FINDINGS];
 	int nfindings;
+	struct secboot sb;
 };
 
 /* sysfs.c */
@@ -82,6 +100,11 @@ void status_read(struct status *st);
 const char *mode_name(enum mode mode);
 const char *state_name(enum state state);
 bool parse_int(const char *s, int *val);
+int read_line(const char *path, char *buf, size_t size);
+
+/* secboot.c */
+void secboot_read(struct status *st, bool run_modinfo);
+const char *taint_meaning(char flag);
 
 /* bootcfg.c */
 void bootcfg_scan(struct status *st, bool owners);

@@ -81,7 +81,7 @@ static bool parse_ll(const char *s, long long *val)
  * Return: 0, a negative errno, -EBADMSG for more than one line or a NUL,
  * -EFBIG when it does not fit.
  */
-static int read_line(const char *path, char *buf, size_t size)
+int read_line(const char *path, char *buf, size_t size)
 {
 	ssize_t n;
 	size_t len;
@@ -394,6 +394,9 @@ void status_init(struct status *st, const char *root)
 
 	memset(st, 0, sizeof(*st));
 	st->root = root;
+	st->sb.enabled = -1;
+	st->sb.is_signed = -1;
+	st->sb.kernel_taint = -1;
 	for (i = 0; i < NKNOBS; i++) {
 		st->knobs[i] = knob_table[i];
 		st->knobs[i].floor = knob_table[i].default_floor;

@@ -978,4 +978,263 @@ TEST_F(hs, boot_without_module)
 	    " (floor 1)\n");
 }
 
+/* ---- Secure Boot, signer, build and taint: shown, never judged ---- */
+
+#define SB_VAR "sys/firmware/efi/efivars/" \
+	"SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c"
+#define RELEASE "6.12.4-200.fc41.x86_64"
+#define KO_DIR "lib/modules/" RELEASE "/extra/"
+
+/* Write @len raw bytes into DIR/REL. */
+static void put_bytes(const char *dir, const char *rel, const void *buf,
+		      size_t len)
+{
+	char path[PATH_MAX];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, rel);
+	mkparents(path);
+	f = fopen(path, "w");
+	if (!f || fwrite(buf, 1, len, f) != len) {
+		perror(path);
+		abort();
+	}
+	fclose(f);
+}
+
+/* The SecureBoot variable: attributes, then the value. */
+static void fake_efi(const char *dir, int on)
+{
+	const unsigned char var[5] = { 0x06, 0, 0, 0, (unsigned char)on };
+
+	put_bytes(dir, SB_VAR, var, sizeof(var));
+	put(dir, "proc/sys/kernel/osrelease", RELEASE "\n");
+}
+
+/* What "modinfo harden_defaults" prints; @signer NULL: unsigned. */
+static void fake_modinfo(const char *dir, const char *vermagic,
+			 const char *signer)
+{
+	char sig[512] = "";
+
+	if (signer)
+		snprintf(sig, sizeof(sig),
+			 "sig_id:         PKCS#7\n"
+			 "signer:         %s\n"
+			 "sig_key:        3A:5E:01:C2\n"
+			 "sig_hashalgo:   sha256\n"
+			 "signature:      30:65:02:31:00:A1\n"
+			 "\t\tsigner: not a field\n", signer);
+	put(dir, "harden_defaults.modinfo",
+	    "filename:       /lib/modules/%s/extra/harden_defaults.ko.xz\n"
+	    "version:        0.1.0\n"
+	    "license:        GPL\n"
+	    "depends:        \n"
+	    "name:           harden_defaults\n"
+	    "vermagic:       %s SMP preempt mod_unload \n"
+	    "%s"
+	    "parm:           mode:warn, enforce or lock (charp)\n",
+	    RELEASE, vermagic, sig);
+}
+
+TEST_F(hs, secure_boot_on_signed_module)
+{
+	fake_module(self->dir, &at_floor);
+	fake_efi(self->dir, 1);
+	fake_modinfo(self->dir, RELEASE, "DKMS module signing key");
+	put(self->dir, "sys/module/harden_defaults/taint", "O\n");
+	put(self->dir, "proc/sys/kernel/tainted", "4096\n");
+	ASSERT_EQ(0, HS());
+	HAS(self->r->out, "module: harden_defaults 0.1.0\n"
+	    "secure boot: on\n"
+	    "  module file: /lib/modules/" RELEASE
+	    "/extra/harden_defaults.ko.xz\n"
+	    "  signer: DKMS module signing key\n"
+	    "  built for: " RELEASE " (the running kernel)\n"
+	    "  module taint: O\n"
+	    "    O: built outside the kernel tree (expected for DKMS and "
+	    "akmods modules)\n"
+	    "  kernel taint: O (by this or another module)\n\nnext boot:");
+	ASSERT_STREQ("", self->r->err);
+	ASSERT_EQ(0, HS("--json"));
+	JSON_OK("d['secure_boot'] == {'enabled': True, 'module_file': "
+		"'/lib/modules/" RELEASE "/extra/harden_defaults.ko.xz', "
+		"'signed': True, 'signer': 'DKMS module signing key', "
+		"'built_for': '" RELEASE "', 'running': '" RELEASE "', "
+		"'taint': 'O', 'kernel_taint': 'O'}", "d['exit_code'] == 0");
+	ASSERT_EQ(0, HS("--prometheus"));
+	PROM_OK("harden_defaults_secure_boot 1",
+		"harden_defaults_module_signed 1",
+		"harden_defaults_module_built_for_running_kernel 1",
+		"harden_defaults_module_tainted{flag=\"O\"} 1",
+		"harden_defaults_module_tainted{flag=\"E\"} 0",
+		"harden_defaults_kernel_tainted{flag=\"O\"} 1",
+		"harden_defaults_kernel_tainted{flag=\"E\"} 0",
+		"harden_defaults_status 0");
+	/* --quiet and --explain say nothing about it. */
+	ASSERT_EQ(0, HS("--quiet"));
+	HASNT(self->r->out, "secure");
+}
+
+TEST_F(hs, secure_boot_off_unsigned_module)
+{
+	fake_module(self->dir, &at_floor);
+	fake_efi(self->dir, 0);
+	fake_modinfo(self->dir, RELEASE, NULL);
+	put(self->dir, "sys/module/harden_defaults/taint", "\n");
+	put(self->dir, "proc/sys/kernel/tainted", "0\n");
+	ASSERT_EQ(0, HS());
+	HAS(self->r->out, "secure boot: off\n");
+	HAS(self->r->out, "  signer: none (the module is not signed)\n");
+	HAS(self->r->out, "  module taint: none\n");
+	HAS(self->r->out, "  kernel taint: neither O nor E\n");
+	ASSERT_EQ(0, HS("--json"));
+	JSON_OK("d['secure_boot']['enabled'] is False",
+		"d['secure_boot']['signed'] is False",
+		"d['secure_boot']['signer'] is None",
+		"d['secure_boot']['taint'] == ''",
+		"d['secure_boot']['kernel_taint'] == ''");
+	ASSERT_EQ(0, HS("--prometheus"));
+	PROM_OK("harden_defaults_secure_boot 0",
+		"harden_defaults_module_signed 0",
+		"harden_defaults_module_tainted{flag=\"E\"} 0",
+		"harden_defaults_status 0");
+	/* EFI variables without SecureBoot: firmware without it, so off. */
+	put(self->dir, SB_VAR, NULL);
+	put(self->dir, "sys/firmware/efi/efivars/"
+	    "BootOrder-8be4df61-93ca-11d2-aa0d-00e098032b8c", "x");
+	ASSERT_EQ(0, HS());
+	HAS(self->r->out, "secure boot: off (the firmware has no SecureBoot "
+	    "variable)\n");
+}
+
+TEST_F(hs, secure_boot_unknown)
+{
+	char path[PATH_MAX];
+	const int v[3] = { 1, 1, 1 };
+
+	/* No /sys/firmware/efi, no module, no modinfo: all unknown. */
+	fake_proc(self->dir, v);
+	ASSERT_EQ(1, HS());
+	HAS(self->r->out, "module: not loaded (values from /proc/sys, default "
+	    "floors)\nsecure boot: unknown (not booted through EFI)\n"
+	    "  module file: not found for kernel ?\n"
+	    "  signer: ?\n"
+	    "  built for: ? (running ?)\n"
+	    "  module taint: - (not loaded)\n"
+	    "  kernel taint: ?\n");
+	ASSERT_STREQ("", self->r->err);
+	ASSERT_EQ(1, HS("--json"));
+	JSON_OK("d['secure_boot'] == {'enabled': None, 'module_file': None, "
+		"'signed': None, 'signer': None, 'built_for': None, "
+		"'running': None, 'taint': None, 'kernel_taint': None}",
+		"d['exit_code'] == 1");
+	ASSERT_EQ(1, HS("--prometheus"));
+	PROM_OK("!harden_defaults_secure_boot", "!harden_defaults_module_signed",
+		"!harden_defaults_module_tainted",
+		"!harden_defaults_kernel_tainted",
+		"!harden_defaults_module_built_for_running_kernel",
+		"harden_defaults_status 1");
+	/* efivarfs not mounted: an empty directory. */
+	snprintf(path, sizeof(path), "%s/sys/firmware/efi/efivars", self->dir);
+	mkparents(path);
+	ASSERT_EQ(0, mkdir(path, 0755));
+	ASSERT_EQ(1, HS());
+	HAS(self->r->out, "secure boot: unknown (no EFI variables: efivarfs "
+	    "not mounted?)\n");
+	/* A garbled variable. */
+	put(self->dir, SB_VAR, "abc");
+	ASSERT_EQ(1, HS());
+	HAS(self->r->out, "secure boot: unknown (SecureBoot variable garbled "
+	    "(3 bytes))\n");
+	put_bytes(self->dir, SB_VAR, "\x06\0\0\0\x02", 5);
+	ASSERT_EQ(1, HS("--json"));
+	JSON_OK("d['secure_boot']['enabled'] is None");
+}
+
+TEST_F(hs, module_tainted_oe)
+{
+	fake_module(self->dir, &at_floor);
+	fake_efi(self->dir, 0);
+	fake_modinfo(self->dir, RELEASE, NULL);
+	put(self->dir, "sys/module/harden_defaults/taint", "OE\n");
+	put(self->dir, "proc/sys/kernel/tainted", "12288\n");
+	/* Taint never changes the exit code on its own. */
+	ASSERT_EQ(0, HS());
+	HAS(self->r->out, "  module taint: OE\n"
+	    "    O: built outside the kernel tree (expected for DKMS and "
+	    "akmods modules)\n"
+	    "    E: the kernel could not verify the module's signature: "
+	    "Secure Boot is off or not enforcing; see README, Secure Boot\n"
+	    "  kernel taint: OE (by this or another module)\n");
+	ASSERT_EQ(0, HS("--json"));
+	JSON_OK("d['secure_boot']['taint'] == 'OE'",
+		"d['secure_boot']['kernel_taint'] == 'OE'",
+		"d['exit_code'] == 0");
+	ASSERT_EQ(0, HS("--prometheus"));
+	PROM_OK("harden_defaults_module_tainted{flag=\"O\"} 1",
+		"harden_defaults_module_tainted{flag=\"E\"} 1",
+		"harden_defaults_kernel_tainted{flag=\"E\"} 1",
+		"harden_defaults_status 0");
+	/* Other letters get a series of their own; garbage is unknown. */
+	put(self->dir, "sys/module/harden_defaults/taint", "POE\n");
+	ASSERT_EQ(0, HS("--prometheus"));
+	PROM_OK("harden_defaults_module_tainted{flag=\"P\"} 1",
+		"harden_defaults_module_tainted{flag=\"O\"} 1");
+	put(self->dir, "sys/module/harden_defaults/taint", "O\"E\n");
+	ASSERT_EQ(0, HS("--prometheus"));
+	PROM_OK("!harden_defaults_module_tainted");
+	ASSERT_EQ(0, HS());
+	HAS(self->r->out, "  module taint: ?\n");
+}
+
+TEST_F(hs, built_for_another_kernel)
+{
+	struct fake fk = { "warn", { 0, 1, 1 }, { 1, 1, 1 } };
+
+	fake_module(self->dir, &fk);
+	fake_efi(self->dir, 1);
+	fake_modinfo(self->dir, "6.11.9-100.fc41.x86_64", "akmods key");
+	ASSERT_EQ(1, HS());
+	HAS(self->r->out, "  signer: akmods key\n"
+	    "  built for: 6.11.9-100.fc41.x86_64, but the running kernel is "
+	    RELEASE ": rebuild the module\n");
+	ASSERT_EQ(1, HS("--json"));
+	JSON_OK("d['secure_boot']['built_for'] == '6.11.9-100.fc41.x86_64'",
+		"d['secure_boot']['running'] == '" RELEASE "'",
+		"d['secure_boot']['taint'] is None", "d['exit_code'] == 1");
+	ASSERT_EQ(1, HS("--prometheus"));
+	PROM_OK("harden_defaults_module_built_for_running_kernel 0",
+		"harden_defaults_status 1");
+}
+
+TEST_F(hs, module_file_found_without_modinfo)
+{
+	static const char ko[] = "\177ELF....\0license=GPL\0"
+		"vermagic=" RELEASE " SMP preempt mod_unload \0name=x\0"
+		"~Module signature appended~\n";
+
+	fake_module(self->dir, &at_floor);
+	fake_efi(self->dir, 1);
+	put_bytes(self->dir, KO_DIR "harden_defaults.ko", ko, sizeof(ko) - 1);
+	ASSERT_EQ(0, HS("--json"));
+	JSON_OK("d['secure_boot']['module_file'] == '/lib/modules/" RELEASE
+		"/extra/harden_defaults.ko'",
+		"d['secure_boot']['signed'] is True",
+		"d['secure_boot']['signer'] is None",
+		"d['secure_boot']['built_for'] == '" RELEASE "'");
+	ASSERT_EQ(0, HS());
+	HAS(self->r->out, "  signer: ? (signed; the signer could not be read)\n");
+	/* Without the marker: unsigned. Compressed: not looked into. */
+	put_bytes(self->dir, KO_DIR "harden_defaults.ko", ko, sizeof(ko) - 20);
+	ASSERT_EQ(0, HS("--json"));
+	JSON_OK("d['secure_boot']['signed'] is False");
+	put(self->dir, KO_DIR "harden_defaults.ko", NULL);
+	put(self->dir, KO_DIR "harden_defaults.ko.zst", "(zstd)");
+	ASSERT_EQ(0, HS("--json"));
+	JSON_OK("d['secure_boot']['module_file'].endswith('.ko.zst')",
+		"d['secure_boot']['signed'] is None",
+		"d['secure_boot']['built_for'] is None");
+}
+
 TEST_HARNESS_MAIN
