@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
@@ -618,8 +619,8 @@ static const struct jv *jknob(const struct jv *doc, const char *name)
 }
 
 static const char *const top_keys[] = {
-	"module_loaded", "version", "mode", "knobs", "boot_config",
-	"status", "exit_code", NULL
+	"module_loaded", "version", "mode", "secure_boot", "knobs",
+	"boot_config", "status", "exit_code", NULL
 };
 static const char *const knob_keys[] = {
 	"knob", "sysctl", "value", "floor", "state", "events", "detector",
@@ -1198,6 +1199,20 @@ TEST_F(status, json)
 	EXPECT_STREQ("WARNING", jstr(&doc, "status"));
 	EXPECT_EQ(rc, jint(&doc, "exit_code"));
 	ASSERT_TRUE(jis(&doc, "knobs", J_ARR));
+	/*
+	 * The VM boots through SeaBIOS (no EFI: Secure Boot unknown) and the
+	 * test module is unsigned and out of tree: the kernel taints it OE.
+	 */
+	{
+		const struct jv *sb = jget(&doc, "secure_boot");
+		struct utsname u;
+
+		ASSERT_NE(NULL, sb);
+		EXPECT_TRUE(jis(sb, "enabled", J_NULL));
+		EXPECT_STREQ("OE", jstr(sb, "taint"));
+		ASSERT_EQ(0, uname(&u));
+		EXPECT_STREQ(u.release, jstr(sb, "running"));
+	}
 	ASSERT_EQ(3, jget(&doc, "knobs")->n);
 	EXPECT_STREQ("ptrace_scope", jstr(&jget(&doc, "knobs")->v[0], "knob"));
 	EXPECT_STREQ("kptr_restrict", jstr(&jget(&doc, "knobs")->v[1], "knob"));
