@@ -46,6 +46,10 @@ if ! "$here/lib/setup.sh"; then
 	echo "not ok - setup: installing the test dependencies failed" |
 		tee -a "$log"
 fi
+# Every stage builds against the kernels: fetch them first (cached).
+if ! "$here/lib/kernels.sh" $kernels; then
+	echo "not ok - setup: fetching the kernels failed" | tee -a "$log"
+fi
 for s in "$here"/stages/*.sh; do
 	[ -e "$s" ] || continue
 	stage "$(basename "$s" .sh)" "$s" $kernels
