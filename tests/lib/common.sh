@@ -81,5 +81,11 @@ hd_need() {	# install host packages that are missing
 	[ -z "$missing" ] && return 0
 	echo "installing:$missing" >&2
 	# shellcheck disable=SC2086
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q $missing >/dev/null
+	if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -q $missing \
+			>/dev/null; then
+		# Package lists too old or absent (a fresh machine): refresh once.
+		apt-get -q update >/dev/null
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q $missing \
+			>/dev/null
+	fi
 }

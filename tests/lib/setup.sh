@@ -7,9 +7,6 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/common.sh"
 
-if ! dpkg -s qemu-system-x86 qemu-system-arm busybox-static cpio mmdebstrap >/dev/null 2>&1; then
-	apt-get -q update >/dev/null
-fi
 hd_need qemu-system-x86 busybox-static cpio kmod mmdebstrap sparse \
 	libelf-dev bc flex bison dwarves xz-utils zstd python3 libc6-dev dkms rpm \
 	qemu-system-arm gcc-aarch64-linux-gnu libc6-dev-arm64-cross
