@@ -84,10 +84,12 @@ dkms_install() {
 			"but not built. Install the headers of kernel $KVER" \
 			"(Fedora: dnf install kernel-devel-$KVER), then run:" \
 			"dkms autoinstall"
+		built=no
 		return 0
 	fi
 	run_dkms build -k "$KVER" --kernelsourcedir "$KSRC"
 	run_dkms install -k "$KVER" --kernelsourcedir "$KSRC"
+	built=yes
 }
 
 # harden-status and its man page, through tools/Makefile. Staged into a
@@ -113,6 +115,7 @@ tools_install() {
 do_install() {
 	install -d -m 0755 "$(dirname "$manifest")"
 	: >"$manifest"
+	built=no
 	dkms_install
 	tools_install
 	install -D -m 0644 "$here/modules-load.conf" "$loadconf"
@@ -122,8 +125,13 @@ do_install() {
 	else
 		install -D -m 0644 "$here/modprobe.conf" "$probeconf"
 	fi
-	say "done. The module loads at next boot; to load it now:" \
-		"modprobe $NAME"
+	if [ "$built" = yes ]; then
+		say "done. The module loads at next boot; to load it now:" \
+			"modprobe $NAME"
+	else
+		say "done, but the module is NOT built for kernel $KVER yet" \
+			"(see above); nothing will load until it is"
+	fi
 }
 
 do_uninstall() {
