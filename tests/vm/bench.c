@@ -215,11 +215,15 @@ static int kprobe_knobs(void)
 static void ratio_row(const char *label, double *r, double *c, int n,
 		      double base)
 {
-	double med = pct(r, n, 50);
+	double med;
 
+	if (n < 1)
+		return;
+	med = pct(r, n, 50);
 	printf("| %s | %.0f | %.2f | %.2f-%.2f | %.2f |\n", label, base, med,
 	       r[0], r[n - 1], pct(c, n, 50));
 }
+
 static int bench_module(void)
 {
 	double load_ms[MAX_ROUNDS], unload_ms[MAX_ROUNDS], r[MAX_ROUNDS];
