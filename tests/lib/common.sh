@@ -16,11 +16,15 @@ hd_mirror() {
 
 # HD_APT_ARM64=1 selects a second setup with lists of its own: bookworm
 # for amd64 and arm64, so arm64 packages (named NAME:arm64) can be
-# downloaded. The host's apt never learns of arm64.
+# downloaded. The host's apt never learns of arm64. HD_APT_SID=1 selects
+# a third, unstable only, for the one tool no release has yet (sparse
+# for 7.x headers); kernels never come from it.
 hd_apt_opts() {
 	local a=$HD_CACHE/apt src=sources.d lists=lists arches=amd64
 	if [ -n "${HD_APT_ARM64:-}" ]; then
 		src=sources-arm64.d lists=lists-arm64 arches=amd64,arm64
+	elif [ -n "${HD_APT_SID:-}" ]; then
+		src=sources-sid.d lists=lists-sid
 	fi
 	echo "-o Dir::Etc::SourceList=/dev/null -o Dir::Etc::SourceParts=$a/$src" \
 		"-o Dir::State::Lists=$a/$lists -o Dir::Cache=$a" \
@@ -33,6 +37,8 @@ apt_setup() {
 	local suites="bookworm bookworm-backports trixie trixie-backports"
 	if [ -n "${HD_APT_ARM64:-}" ]; then
 		src=sources-arm64.d lists=lists-arm64 suites=bookworm
+	elif [ -n "${HD_APT_SID:-}" ]; then
+		src=sources-sid.d lists=lists-sid suites=sid
 	fi
 	mkdir -p "$a/$lists/partial" "$a/$src" "$a/archives/partial" \
 		"$HD_CACHE/debs"
