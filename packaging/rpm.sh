@@ -6,10 +6,10 @@
 #   packaging/rpm.sh OUTDIR [srpm|all]
 #
 # srpm: the source packages of harden_defaults.spec and
-# harden_defaults-kmod.spec. all (default): also the binary packages of
-# harden_defaults.spec (harden_defaults-dkms, harden_defaults-kmod-common,
-# harden-status). The akmod/kmod binaries need kmodtool (Fedora's akmods
-# package): on Fedora, `rpmbuild --rebuild` the kmod SRPM.
+# harden_defaults-kmod.spec. all (default): also the binary packages:
+# harden_defaults-dkms, harden_defaults-kmod-common and harden-status from
+# harden_defaults.spec, and akmod-harden_defaults, rebuilt from the kmod
+# SRPM (it carries that SRPM for akmods).
 # Results land in OUTDIR/SRPMS and OUTDIR/RPMS. On a system whose rpm
 # database does not list its packages (Debian), BuildRequires are not
 # checked.
@@ -50,4 +50,6 @@ done
 if [ "$what" = all ]; then
 	rpmbuild "${opts[@]}" --define "debug_package %{nil}" -bb \
 		"$here/$name.spec"
+	rpmbuild "${opts[@]}" --rebuild \
+		"$(ls "$out/SRPMS/$name-kmod-$version"-*.src.rpm | tail -n 1)"
 fi

@@ -212,6 +212,108 @@ rpms() {
 	else
 		notok "harden-status RPM contents"
 	fi
+	f=$r/RPMS/x86_64/akmod-$NAME-$VERSION-1.x86_64.rpm
+	if [ -e "$f" ] &&
+		rpm -qpl "$f" | grep -x "/usr/src/akmods/$NAME-kmod.latest" \
+			>/dev/null &&
+		rpm -qpR "$f" | grep -x akmods >/dev/null &&
+		rpm -qp --scripts "$f" | grep 'akmods-ostree-post' >/dev/null
+	then
+		ok "akmod RPM carries its SRPM for akmods, requires akmods"
+	else
+		notok "akmod RPM: missing, or contents or requirements wrong"
+	fi
+	akmod_61 "$f"
+	fedora_kmod_requires
+}
+
+# Debian's kernel names cannot be rpm versions, so the package built above
+# goes without a kernel requirement; for Fedora-style names the spec must
+# tie each package to its kernel.
+fedora_kmod_requires() {
+	local a=6.17.7-300.fc43.x86_64 b=6.18.1-200.fc43.x86_64 req
+	req=$(rpmspec -q --requires --define "kernels $a $b" \
+		"$top/packaging/$NAME-kmod.spec" 2>>"$log")
+	if echo "$req" | grep -x "kernel-uname-r = $a" >/dev/null &&
+		echo "$req" | grep -x "kernel-uname-r = $b" >/dev/null &&
+		[ "$(rpmspec -q --define "kernels $a $b" \
+			"$top/packaging/$NAME-kmod.spec" 2>>"$log" |
+			grep -c "^kmod-$NAME-")" = 2 ]; then
+		ok "kmod spec for two Fedora kernels: one package each," \
+			"requiring kernel-uname-r = its kernel"
+	else
+		notok "kmod spec for Fedora kernels: $req"
+	fi
+}
+
+# What akmods does with the akmod package, against the 6.1 headers: take
+# the SRPM that /usr/src/akmods/harden_defaults-kmod.latest names, and
+# as an unprivileged user (akmodsbuild refuses root) rebuild it with
+# --define "kernels KVER", the kernel's tree found where Fedora's
+# kernel-devel puts it (/usr/src/kernels/KVER, a tmpfs in a private mount
+# namespace here) and a throwaway key in the place of the akmods key.
+akmod_61() {
+	local akmod=$1 t k ko srpm rpmf hash opts=(--nodeps)
+	# shellcheck disable=SC1090
+	. "$HD_CACHE/k/6.1/env"
+	[ -e "$akmod" ] || { notok "akmods rebuild on 6.1: no akmod RPM"; return; }
+	# Somewhere the unprivileged builder can reach, whatever the checkout.
+	t=$(mktemp -d /tmp/hd-akmod.XXXXXX) && chmod 0755 "$t" || return
+	mkdir -p "$t/root" "$t/top" "$t/key" "$t/x" "$t/home"
+	(cd "$t/root" && rpm2cpio "$akmod" | cpio -idm --quiet) || true
+	srpm=$t/root/usr/src/akmods/$(readlink \
+		"$t/root/usr/src/akmods/$NAME-kmod.latest")
+	if [ ! -f "$srpm" ]; then
+		notok "akmods rebuild on 6.1: the .latest link names no SRPM"
+		rm -rf "$t"; return
+	fi
+	if ! logged openssl req -new -x509 -newkey rsa:2048 -nodes -days 2 \
+		-subj "/CN=harden_defaults test akmods key/" -outform DER \
+		-keyout "$t/key/private_key.priv" -out "$t/key/public_key.der"
+	then
+		notok "akmods rebuild on 6.1: could not make a key"
+		rm -rf "$t"; return
+	fi
+	chown -R nobody "$t/top" "$t/key" "$t/home"
+	rpm -q rpm >/dev/null 2>&1 && opts=()
+	# shellcheck disable=SC2016
+	if ! logged unshare --mount --propagation private bash -c '
+		mount -t tmpfs hd-kernels /usr/src &&
+		mkdir /usr/src/kernels && ln -s "$1" "/usr/src/kernels/$2" &&
+		export HOME=$3 && shift 3 && exec runuser -u nobody -- "$@"' \
+		_ "$KDIR" "$KVER" "$t/home" rpmbuild "${opts[@]}" \
+		--define "_topdir $t/top" --define "kernels $KVER" \
+		--define "_kmodtool_signmodules_privkey $t/key/private_key.priv" \
+		--define "_kmodtool_signmodules_pubkey $t/key/public_key.der" \
+		--target x86_64 --rebuild "$srpm"; then
+		notok "akmods rebuild on 6.1: rpmbuild --rebuild failed"
+		rm -rf "$t"; return
+	fi
+	rpmf=$t/top/RPMS/x86_64/kmod-$NAME-$KVER-$VERSION-1.x86_64.rpm
+	ko=/usr/lib/modules/$KVER/extra/$NAME/$NAME.ko
+	if [ -e "$rpmf" ] && rpm -qpl "$rpmf" | grep -x "$ko" >/dev/null &&
+		rpm -qp --provides "$rpmf" | grep -x "$NAME-kmod = $VERSION-1" \
+			>/dev/null
+	then
+		ok "akmods rebuild on 6.1: kmod-$NAME-$KVER holds $ko"
+	else
+		notok "akmods rebuild on 6.1: kmod-$NAME-$KVER missing or wrong"
+		rm -rf "$t"; return
+	fi
+	(cd "$t/x" && rpm2cpio "$rpmf" | cpio -idm --quiet) || true
+	k=$t/x$ko
+	hash=$(sed -n 's/^CONFIG_MODULE_SIG_HASH="\(.*\)"$/\1/p' "$KDIR/.config")
+	if [ "$(modinfo -F vermagic "$k" | cut -d' ' -f1)" = "$KVER" ] &&
+		[ "$(modinfo -F signer "$k")" = "harden_defaults test akmods key" ] &&
+		[ "$(modinfo -F sig_hashalgo "$k")" = "$hash" ]; then
+		ok "kmod module built for $KVER, signed with the akmods key" \
+			"($hash), signature intact in the package"
+	else
+		notok "kmod module: vermagic/signer/hash:" \
+			"$(modinfo -F vermagic "$k" | cut -d' ' -f1)" \
+			"'$(modinfo -F signer "$k")' $(modinfo -F sig_hashalgo "$k")"
+	fi
+	rm -rf "$t"
 }
 
 # make install / make uninstall, staged: every file appears, then goes.
