@@ -303,7 +303,11 @@ err_sysfs:
 err_hooks:
 	hd_hooks_unregister();
 	hd_knobs_close();
-	return err;
+	/*
+	 * modprobe reads -EEXIST from a load as "already loaded" and exits
+	 * 0; kernels since 6.5 or so turn it into -EBUSY, older ones do not.
+	 */
+	return err == -EEXIST ? -EBUSY : err;
 }
 
 static void __exit hd_exit(void)

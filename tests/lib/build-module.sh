@@ -5,13 +5,16 @@
 # tree, with W=1. Any compiler warning fails the build.
 #
 #   build-module.sh LABEL OUTDIR [extra make args, e.g. C=2]
+#
+# HD_MODSRC=DIR builds the module whose Kbuild and sources are in DIR
+# instead (the VM suite's test module), HD_KO names the .ko it gives.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 . "$here/common.sh"
 
-label=$1 out=$2
+label=$1 out=$2 ko=${HD_KO:-harden_defaults.ko}
 shift 2
 # shellcheck disable=SC1090
 . "$HD_CACHE/k/$label/env"
@@ -22,7 +25,11 @@ cross=()
 
 rm -rf "$out"
 mkdir -p "$out"
-cp -r "$top/Kbuild" "$top/module" "$out/"
+if [ -n "${HD_MODSRC:-}" ]; then
+	cp -r "$HD_MODSRC"/. "$out/"
+else
+	cp -r "$top/Kbuild" "$top/module" "$out/"
+fi
 
 log=$out/build.log
 if [ -n "$CHROOT" ]; then
@@ -30,14 +37,14 @@ if [ -n "$CHROOT" ]; then
 	# objtool.
 	inner=/build/hd-$$
 	mkdir -p "$CHROOT$inner" "$CHROOT/proc"
-	cp -r "$out/Kbuild" "$out/module" "$CHROOT$inner/"
+	cp -r "$out"/. "$CHROOT$inner/"
 	mountpoint -q "$CHROOT/proc" || mount -t proc proc "$CHROOT/proc"
 	set +e
 	chroot "$CHROOT" make -C "$KDIR" M="$inner" W=1 "$@" modules \
 		>"$log" 2>&1
 	rc=$?
 	set -e
-	cp "$CHROOT$inner/harden_defaults.ko" "$out/" 2>/dev/null || true
+	cp "$CHROOT$inner/$ko" "$out/" 2>/dev/null || true
 	rm -rf "${CHROOT:?}$inner"
 	umount "$CHROOT/proc"
 else
@@ -46,7 +53,7 @@ else
 	rc=$?
 	set -e
 fi
-if [ "$rc" != 0 ] || [ ! -e "$out/harden_defaults.ko" ]; then
+if [ "$rc" != 0 ] || [ ! -e "$out/$ko" ]; then
 	cat "$log" >&2
 	echo "build for $label failed" >&2
 	exit 1

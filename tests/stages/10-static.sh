@@ -27,13 +27,13 @@ checkpatch() {
 		return
 	}
 	: >"$log"
-	for f in "$top"/module/*.c "$top"/module/*.h; do
+	for f in "$top"/module/*.c "$top"/module/*.h "$top"/tests/vm/kmod/*.c; do
 		perl "$ksrc/scripts/checkpatch.pl" --strict --no-tree --terse \
 			--show-types -f "$f" >>"$log" 2>&1
 	done
 	n=$(grep -cE ': (ERROR|WARNING|CHECK):' "$log")
 	if [ "$n" = 0 ]; then
-		ok "checkpatch --strict: module/ clean"
+		ok "checkpatch --strict: module/ and the test module clean"
 	else
 		sed "s|^$top/||; s|^|# |" "$log" | grep -E ': (ERROR|WARNING|CHECK):'
 		notok "checkpatch --strict: $n findings in module/"
@@ -88,7 +88,7 @@ sparse_prepare() {
 # sparse through kbuild (C=2 checks every file). kbuild skips sparse
 # with only a make notice when it judges it unusable, so a clean log is
 # believed only when every source file went through CHECK.
-sparse() {
+run_sparse() {
 	local k=$1 dir=$out/sparse-$1 nsrc nchk check ver
 	nsrc=$(ls "$top"/module/*.c | wc -l)
 	if ! check=$(sparse_prepare "$k"); then
@@ -114,7 +114,7 @@ sparse() {
 }
 
 sparse_version() {	# LABEL [CHECKER]: the version the checker reports
-	local in=()
+	local in=(command)
 	# shellcheck disable=SC1090
 	. "$HD_CACHE/k/$1/env"
 	[ -n "$CHROOT" ] && in=(chroot "$CHROOT")
@@ -125,6 +125,6 @@ sparse_version() {	# LABEL [CHECKER]: the version the checker reports
 checkpatch
 for k in "$@"; do
 	w1 "$k"
-	sparse "$k"
+	run_sparse "$k"
 done
 exit $fail

@@ -29,7 +29,6 @@
 #include "hd_test.h"
 
 #define TEST_BPF_KO	"/lib/hd/test_bpf.ko"
-#define KPROBES_LIST	"/sys/kernel/debug/kprobes/list"
 #define MAX_ROUNDS	64
 #define MAX_TESTS	2048
 #define BIG_INSNS	4000	/* instructions in the larger program */

@@ -16,17 +16,56 @@
 
 #include "hd_test.h"
 
-int hd_load(const char *params)
+static int load_file(const char *ko, const char *params)
 {
 	int fd, ret;
 
-	fd = open(HD_KO, O_RDONLY | O_CLOEXEC);
+	fd = open(ko, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	ret = syscall(SYS_finit_module, fd, params ? params : "", 0);
 	ret = ret ? -errno : 0;
 	close(fd);
 	return ret;
+}
+
+int hd_load(const char *params)
+{
+	return load_file(HD_KO, params);
+}
+
+int hd_squat(const char *params)
+{
+	return load_file(HD_SQUAT_KO, params);
+}
+
+int hd_unsquat(void)
+{
+	return syscall(SYS_delete_module, "hd_squat", O_NONBLOCK) ? -errno : 0;
+}
+
+int kprobes_count(const char *needle)
+{
+	char *text, *p;
+	int n = 0;
+	FILE *f;
+
+	f = fopen(KPROBES_LIST, "re");
+	if (!f)
+		return -errno;
+	text = malloc(1 << 16);
+	if (!text) {
+		fclose(f);
+		return -ENOMEM;
+	}
+	while (fgets(text, 1 << 16, f)) {
+		p = strstr(text, needle);
+		if (p)
+			n++;
+	}
+	free(text);
+	fclose(f);
+	return n;
 }
 
 static int unload(unsigned int flags)
@@ -53,6 +92,8 @@ bool hd_loaded(void)
 int hd_reset(void)
 {
 	if (hd_loaded() && hd_unload() && hd_unload_force())
+		return -EBUSY;
+	if (access("/sys/module/hd_squat", F_OK) == 0 && hd_unsquat())
 		return -EBUSY;
 	if (sysctl_set(PTRACE_SCOPE, 0) || sysctl_set(KPTR_RESTRICT, 0) ||
 	    sysctl_set(BPF_JIT_HARDEN, 0))

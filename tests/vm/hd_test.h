@@ -13,6 +13,8 @@
 #include <sys/types.h>
 
 #define HD_KO		"/lib/hd/harden_defaults.ko"
+#define HD_SQUAT_KO	"/lib/hd/hd_squat.ko"
+#define KPROBES_LIST	"/sys/kernel/debug/kprobes/list"
 #define HD_SYSFS	"/sys/kernel/harden_defaults"
 #define PTRACE_SCOPE	"/proc/sys/kernel/yama/ptrace_scope"
 #define KPTR_RESTRICT	"/proc/sys/kernel/kptr_restrict"
@@ -24,6 +26,16 @@ int hd_unload(void);
 int hd_unload_force(void);
 bool hd_loaded(void);
 int hd_reset(void);
+
+/*
+ * The test module hd_squat (tests/vm/kmod): holds what harden_defaults
+ * needs, to make its failure paths run. hd_reset() unloads it too.
+ */
+int hd_squat(const char *params);
+int hd_unsquat(void);
+
+/* Lines of the kernel's kprobes list that contain needle, or -errno. */
+int kprobes_count(const char *needle);
 
 int sysctl_get(const char *path);
 int sysctl_set(const char *path, int val);

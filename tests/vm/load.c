@@ -11,6 +11,8 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
@@ -176,6 +178,90 @@ TEST_F(load, unload_leaves_values)
 				NULL, 0));
 }
 
+
+static const char *const handlers[] = {
+	"yama_dointvec_minmax", "proc_dointvec_minmax_sysadmin",
+	"proc_dointvec_minmax_bpf_restricted",
+};
+
+/*
+ * /sys/kernel/harden_defaults already taken: the load fails, says why in
+ * one line, and leaves no probe and no periodic check behind. What it
+ * raised stays raised. The error is EBUSY, never EEXIST, which modprobe
+ * would take for "already loaded" and report as success.
+ */
+TEST_F(load, sysfs_taken_unwinds)
+{
+	int i;
+
+	ASSERT_EQ(0, hd_squat("sysfs=1"));
+	EXPECT_EQ(-EBUSY, hd_load("poll_interval=1"));
+	EXPECT_FALSE(hd_loaded());
+	EXPECT_EQ(1, kmsg_count(self->kmsg,
+				"harden_defaults: cannot create /sys/kernel/harden_defaults: error -17",
+				NULL, 0));
+	for (i = 0; i < 3; i++) {
+		EXPECT_EQ(0, kprobes_count(handlers[i])) TH_LOG("%s", handlers[i]);
+		EXPECT_EQ(1, sysctl_get(paths[i])) TH_LOG("%s", names[i]);
+	}
+	/* A probe or timer left behind would run freed code here. */
+	ASSERT_EQ(0, sysctl_set(KPTR_RESTRICT, 0));
+	ASSERT_EQ(0, sysctl_set(PTRACE_SCOPE, 0));
+	sleep(3);
+	EXPECT_EQ(0, sysctl_get(KPTR_RESTRICT));
+	EXPECT_EQ(0, kmsg_count(self->kmsg, "lowered", NULL, 0));
+
+	ASSERT_EQ(0, hd_unsquat());
+	EXPECT_EQ(0, hd_load(NULL));
+	EXPECT_EQ(1, sysctl_get(KPTR_RESTRICT));
+}
+
+/*
+ * A handler whose ftrace site another user already holds with an
+ * IP-modifying hook (a livepatch, say): that knob's probe either cannot
+ * register (6.1, 6.12: EBUSY) or registers but never fires (7.x); the
+ * load says so in one line, the periodic check guards that knob although
+ * poll_interval=0 was asked, and the other two keep their probes.
+ */
+TEST_F(load, probe_refused_degrades)
+{
+	struct utsname u;
+	struct timespec t = { .tv_nsec = 100000000 };
+	char line[256], *log;
+	int i;
+
+	ASSERT_EQ(0, uname(&u));
+	if (strcmp(u.machine, "x86_64"))
+		SKIP(return, "kprobes on %s do not sit on ftrace", u.machine);
+	ASSERT_EQ(0, hd_squat("ipmodify=proc_dointvec_minmax_sysadmin"));
+	ASSERT_EQ(0, hd_load("mode=enforce poll_interval=0"));
+	log = kmsg_since(self->kmsg);
+	ASSERT_NE(NULL, log);
+	EXPECT_EQ(1, count_lines(log, "falling back to the periodic check",
+				 line, sizeof(line)));
+	EXPECT_NE(NULL, strstr(line, "harden_defaults: kernel.kptr_restrict: "))
+		TH_LOG("%s", line);
+	EXPECT_EQ(1, count_lines(log, "periodic check on, every 5 s",
+				 NULL, 0));
+	free(log);
+	ASSERT_EQ(0, sysfs_get("kptr_restrict", "detector", line, sizeof(line)));
+	EXPECT_STREQ("poll", line);
+	ASSERT_EQ(0, sysfs_get("ptrace_scope", "detector", line, sizeof(line)));
+	EXPECT_STREQ("kprobe", line);
+	EXPECT_EQ(0, kprobes_count(handlers[1]));
+	EXPECT_EQ(1, kprobes_count(handlers[0]));
+	EXPECT_EQ(-EPERM, sysctl_set(PTRACE_SCOPE, 0));
+
+	/* Nothing refuses this write; the periodic check puts it back. */
+	ASSERT_EQ(0, sysctl_set(KPTR_RESTRICT, 0));
+	for (i = 0; i < 150 && sysctl_get(KPTR_RESTRICT) != 1; i++)
+		nanosleep(&t, NULL);
+	EXPECT_EQ(1, sysctl_get(KPTR_RESTRICT));
+	EXPECT_EQ(1, sysfs_int("kptr_restrict", "events"));
+	EXPECT_EQ(1, kmsg_count(self->kmsg,
+				"kernel.kptr_restrict lowered 1 -> 0 by an unknown writer, found by the periodic check: restored",
+				NULL, 0));
+}
 
 /* Load with the module file already open, from wherever fn put us. */
 static int load_fd(void *arg)

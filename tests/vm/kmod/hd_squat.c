@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * hd_squat - test-only module for the harden_defaults VM suite
+ *
+ * Loaded before harden_defaults, it holds what harden_defaults needs, so
+ * that module's failure paths run on a real kernel without fault
+ * injection (Debian builds none in):
+ *
+ *	sysfs=1		holds /sys/kernel/harden_defaults
+ *	ipmodify=FUNC	holds FUNC's ftrace site with an ftrace_ops that
+ *			may change the instruction pointer; a kprobe there
+ *			then fails to register with -EBUSY wherever kprobes
+ *			sit on ftrace (x86_64)
+ *
+ * Never installed or packaged.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/ftrace.h>
+#include <linux/kobject.h>
+#include <linux/module.h>
+#include <linux/string.h>
+
+static bool sysfs;
+module_param(sysfs, bool, 0444);
+MODULE_PARM_DESC(sysfs, "hold /sys/kernel/harden_defaults");
+
+static char *ipmodify;
+module_param(ipmodify, charp, 0444);
+MODULE_PARM_DESC(ipmodify, "hold this function's ftrace site");
+
+static struct kobject *squat_kobj;
+static bool squat_ops_on;
+
+static void squat_func(unsigned long ip, unsigned long parent_ip,
+		       struct ftrace_ops *op, struct ftrace_regs *fregs)
+{
+}
+
+static struct ftrace_ops squat_ops = {
+	.func = squat_func,
+	.flags = FTRACE_OPS_FL_SAVE_REGS | FTRACE_OPS_FL_IPMODIFY,
+};
+
+static int __init squat_init(void)
+{
+	int err;
+
+	if (sysfs) {
+		squat_kobj = kobject_create_and_add("harden_defaults",
+						    kernel_kobj);
+		if (!squat_kobj)
+			return -ENOMEM;
+	}
+	if (ipmodify) {
+		err = ftrace_set_filter(&squat_ops, (unsigned char *)ipmodify,
+					strlen(ipmodify), 1);
+		if (!err)
+			err = register_ftrace_function(&squat_ops);
+		if (err) {
+			pr_err("cannot hold %s: error %d\n", ipmodify, err);
+			ftrace_free_filter(&squat_ops);
+			kobject_put(squat_kobj);
+			return err;
+		}
+		squat_ops_on = true;
+	}
+	return 0;
+}
+
+static void __exit squat_exit(void)
+{
+	if (squat_ops_on) {
+		unregister_ftrace_function(&squat_ops);
+		ftrace_free_filter(&squat_ops);
+	}
+	kobject_put(squat_kobj);
+}
+
+module_init(squat_init);
+module_exit(squat_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("Test-only: hold what harden_defaults needs, to exercise its failure paths");
