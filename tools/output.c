@@ -86,8 +86,10 @@ static void format_event(char *out, size_t size, const struct event *ev)
 
 static void print_knob_row(FILE *f, const struct knob *k)
 {
-	char value[16] = "?", events[24] = "-", last[320] = "-";
+	char value[16] = "?", floor[16] = "?", events[24] = "-", last[320] = "-";
 
+	if (k->has_floor)
+		snprintf(floor, sizeof(floor), "%d", k->floor);
 	if (k->has_value)
 		snprintf(value, sizeof(value), "%d", k->value);
 	else if (k->state == STATE_ABSENT)
@@ -98,7 +100,7 @@ static void print_knob_row(FILE *f, const struct knob *k)
 		snprintf(events, sizeof(events), "?");
 	if (k->has_event)
 		format_event(last, sizeof(last), &k->last);
-	fprintf(f, "%-24s %5s %5d %-9s %6s %s\n", k->sysctl, value, k->floor,
+	fprintf(f, "%-24s %5s %5s %-9s %6s %s\n", k->sysctl, value, floor,
 		state_name(k->state), events, last);
 }
 
@@ -316,8 +318,10 @@ static void json_knob(FILE *f, const struct knob *k)
 	json_str(f, k->sysctl);
 	fputs(", \"value\": ", f);
 	json_ll_or_null(f, k->has_value ? k->value : -1);
-	fprintf(f, ", \"floor\": %d, \"state\": \"%s\", \"events\": ",
-		k->floor, state_name(k->state));
+	fputs(", \"floor\": ", f);
+	json_ll_or_null(f, k->has_floor ? k->floor : -1);
+	fprintf(f, ", \"state\": \"%s\", \"events\": ",
+		state_name(k->state));
 	json_ll_or_null(f, k->events);
 	fputs(", \"detector\": ", f);
 	json_str_or_null(f, k->detector);
@@ -397,9 +401,10 @@ static void prom_knobs(FILE *f, const struct status *st)
 		if (k->has_value)
 			prom_sample(f, "knob_value", k, k->value);
 	prom_head(f, "knob_floor", "gauge",
-		  "Lowest value the module allows (default floor without it).");
+		  "Lowest value the module allows (default floor without it; unreadable: no sample).");
 	for (k = st->knobs; k < st->knobs + NKNOBS; k++)
-		prom_sample(f, "knob_floor", k, k->floor);
+		if (k->has_floor)
+			prom_sample(f, "knob_floor", k, k->floor);
 	prom_head(f, "knob_below", "gauge",
 		  "1 if the sysctl is below its floor, 0 if not.");
 	for (k = st->knobs; k < st->knobs + NKNOBS; k++)

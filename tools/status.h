@@ -48,7 +48,8 @@ struct knob {
 	enum state state;
 	bool has_value;
 	int value;
-	int floor;
+	bool has_floor;		/* false: the module's floor is unreadable to us */
+	int floor;		/* the module's, else the default */
 	long long events;	/* -1 when not known */
 	bool has_event;
 	struct event last;

@@ -279,6 +279,12 @@ static bool knob_event(const struct status *st, struct knob *k)
 	return knob_garbled(st, k, "last_event", buf);
 }
 
+static bool knob_floor(const struct status *st, struct knob *k)
+{
+	k->has_floor = knob_int(st, k, "floor", &k->floor);
+	return k->has_floor;
+}
+
 static bool knob_word(const struct status *st, struct knob *k,
 		      const char *file, char *buf, size_t size,
 		      const char *const *words)
@@ -300,8 +306,9 @@ static void read_module_knob(const struct status *st, struct knob *k)
 	const char *expect[] = { k->sysctl, NULL };
 	char buf[64], state[16], value[64];
 
+	k->has_floor = false;
 	if (!knob_word(st, k, "sysctl", buf, sizeof(buf), expect) ||
-	    !knob_int(st, k, "floor", &k->floor) ||
+	    !knob_floor(st, k) ||
 	    !knob_file(st, k, "value", value, sizeof(value)) ||
 	    !knob_word(st, k, "state", state, sizeof(state), states) ||
 	    !knob_ll(st, k, "events", &k->events) ||
@@ -400,6 +407,7 @@ void status_init(struct status *st, const char *root)
 	for (i = 0; i < NKNOBS; i++) {
 		st->knobs[i] = knob_table[i];
 		st->knobs[i].floor = knob_table[i].default_floor;
+		st->knobs[i].has_floor = true;
 		st->knobs[i].events = -1;
 	}
 }

@@ -578,16 +578,22 @@ TEST_F(hs, bpf_root_only_for_a_user)
 	fake_module(self->dir, &at_floor);
 	uid = hide_bpf(self->dir, BPF_FILES(SYSFS "/bpf_jit_harden/"));
 	ASSERT_EQ(0, hs(self->dir, self->r, uid, NULL));
-	HAS(self->r->out, "net.core.bpf_jit_harden      ?     1 root-only "
+	/* The module's floor is as hidden as the value: not the default. */
+	HAS(self->r->out, "net.core.bpf_jit_harden      ?     ? root-only "
 	    "     ? -\n");
 	HAS(self->r->out, "kernel.kptr_restrict         1     1 ok");
 	ASSERT_STREQ("", self->r->err);
 	ASSERT_EQ(0, hs(self->dir, self->r, uid, "--json", NULL));
 	JSON_OK("d['knobs'][2]['state'] == 'root-only'",
-		"d['knobs'][2]['value'] is None", "d['exit_code'] == 0");
+		"d['knobs'][2]['value'] is None",
+		"d['knobs'][2]['floor'] is None",
+		"d['knobs'][1]['floor'] == 1", "d['exit_code'] == 0");
 	ASSERT_EQ(0, hs(self->dir, self->r, uid, "--prometheus", NULL));
 	PROM_OK("harden_defaults_knob_state{knob=\"bpf_jit_harden\","
 		"sysctl=\"net.core.bpf_jit_harden\",state=\"root-only\"} 1");
+	HAS(self->r->out, "harden_defaults_knob_floor{knob=\"kptr_restrict\"");
+	ASSERT_EQ(NULL, strstr(self->r->out,
+			       "harden_defaults_knob_floor{knob=\"bpf_jit_harden\""));
 }
 
 TEST_F(hs, bpf_root_only_with_others_below)

@@ -160,8 +160,7 @@ static void restore_boot_conf(void)
  * the rest of the line (the last event has blanks in it).
  */
 struct row {
-	char value[16], state[16], events[24], last[320];
-	int floor;
+	char value[16], floor[16], state[16], events[24], last[320];
 };
 
 static int table_row(const char *out, const char *sysctl, struct row *row)
@@ -173,8 +172,8 @@ static int table_row(const char *out, const char *sysctl, struct row *row)
 	while (p && *p) {
 		if (!strncmp(p, sysctl, len) && p[len] == ' ') {
 			snprintf(fmt, sizeof(fmt),
-				 "%%63s %%15s %%d %%15s %%23s %%319[^\n]");
-			if (sscanf(p, fmt, key, row->value, &row->floor,
+				 "%%63s %%15s %%15s %%15s %%23s %%319[^\n]");
+			if (sscanf(p, fmt, key, row->value, row->floor,
 				   row->state, row->events, row->last) != 6)
 				return -EINVAL;
 			return 0;
@@ -1027,7 +1026,7 @@ TEST_F(status, at_floor_ok)
 		ASSERT_EQ(0, table_row(self->r.out, sysctls[i], &self->row))
 			TH_LOG("no row for %s in:\n%s", sysctls[i], self->r.out);
 		EXPECT_STREQ("1", self->row.value);
-		EXPECT_EQ(1, self->row.floor);
+		EXPECT_STREQ("1", self->row.floor);
 		EXPECT_STREQ("ok", self->row.state);
 		EXPECT_STREQ("0", self->row.events);
 		EXPECT_STREQ("-", self->row.last);
@@ -1064,7 +1063,7 @@ TEST_F(status, lowered_warn_shows_writer)
 	EXPECT_STREQ("", self->r.err);
 	ASSERT_EQ(0, table_row(self->r.out, "kernel.kptr_restrict", &self->row));
 	EXPECT_STREQ("0", self->row.value);
-	EXPECT_EQ(1, self->row.floor);
+	EXPECT_STREQ("1", self->row.floor);
 	EXPECT_STREQ("below", self->row.state);
 	EXPECT_STREQ("1", self->row.events);
 	/* The time of the event as this machine's clock shows it. */
@@ -1338,10 +1337,12 @@ TEST_F(status, non_root)
 	ASSERT_EQ(0, table_row(self->r.out, "net.core.bpf_jit_harden",
 			       &self->row)) TH_LOG("%s", self->r.out);
 	EXPECT_STREQ("?", self->row.value);
+	EXPECT_STREQ("?", self->row.floor);	/* hidden like the value */
 	EXPECT_STREQ("root-only", self->row.state);
 	EXPECT_STREQ("?", self->row.events);
 	ASSERT_EQ(0, table_row(self->r.out, "kernel.kptr_restrict", &self->row));
 	EXPECT_STREQ("1", self->row.value);
+	EXPECT_STREQ("1", self->row.floor);
 	EXPECT_STREQ("ok", self->row.state);
 	EXPECT_STREQ("0", self->row.events);
 	ASSERT_EQ(0, table_row(self->r.out, "kernel.yama.ptrace_scope",
@@ -1356,6 +1357,7 @@ TEST_F(status, non_root)
 	ASSERT_NE(NULL, k);
 	EXPECT_STREQ("root-only", jstr(k, "state"));
 	EXPECT_TRUE(jis(k, "value", J_NULL));
+	EXPECT_TRUE(jis(k, "floor", J_NULL));
 	EXPECT_TRUE(jis(k, "events", J_NULL));
 	EXPECT_STREQ("OK", jstr(&doc, "status"));
 	jfree(&doc);
