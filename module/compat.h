@@ -35,4 +35,9 @@ static inline const size_t *hd_handler_lenp(struct pt_regs *regs)
 	return (const size_t *)regs_get_kernel_argument(regs, 3);
 }
 
+static inline const loff_t *hd_handler_ppos(struct pt_regs *regs)
+{
+	return (const loff_t *)regs_get_kernel_argument(regs, 4);
+}
+
 #endif /* HARDEN_DEFAULTS_COMPAT_H */

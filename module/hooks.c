@@ -131,11 +131,6 @@ static int hook_pre(struct kprobe *p, struct pt_regs *regs)
 	if (!hd_handler_write(regs))
 		return 0;
 
-	/*
-	 * A write at a non-zero offset is judged like any other: with
-	 * kernel.sysctl_writes_strict at its default the handler ignores
-	 * it, but turned off it stores it, and we cannot tell which.
-	 */
 	lenp = hd_handler_lenp(regs);
 	if (!parse_write(hd_handler_buffer(regs), *lenp, &new))
 		return 0;
@@ -154,6 +149,15 @@ static int hook_pre(struct kprobe *p, struct pt_regs *regs)
 
 	mode = READ_ONCE(hd_mode);
 	if (mode == HD_MODE_WARN) {
+		/*
+		 * At a non-zero offset the handler ignores the write while
+		 * kernel.sysctl_writes_strict is at its default, and stores
+		 * it when that is off; we cannot tell which from here. Warn
+		 * mode reports no lowering that may not happen: the periodic
+		 * check reports it if it did. Enforce refuses it either way.
+		 */
+		if (*hd_handler_ppos(regs))
+			return 0;
 		WRITE_ONCE(k->seen, new);
 		hd_event_write(k, old, new, HD_ACT_WARNED);
 		return 0;

@@ -608,6 +608,36 @@ TEST_F(detect, offset_write_enforce)
 	sysctl_set("/proc/sys/kernel/sysctl_writes_strict", 1);
 }
 
+/*
+ * Warn mode and a write at a non-zero offset: the kernel ignores it while
+ * sysctl_writes_strict is 1 (its default), so nothing may be reported;
+ * with strict writes off it lands, and the periodic check reports it.
+ */
+TEST_F(detect, offset_write_warn)
+{
+	int fd;
+
+	ASSERT_EQ(0, hd_load("poll_interval=1"));
+	fd = open(KPTR_RESTRICT, O_WRONLY);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(1, pwrite(fd, "0", 1, 1));
+	sleep(2);
+	EXPECT_EQ(1, sysctl_get(KPTR_RESTRICT));
+	EXPECT_EQ(0, sysfs_int("kptr_restrict", "events"));
+
+	ASSERT_EQ(0, sysctl_set("/proc/sys/kernel/sysctl_writes_strict", 0));
+	EXPECT_EQ(1, pwrite(fd, "0", 1, 1));
+	close(fd);
+	EXPECT_EQ(0, sysctl_get(KPTR_RESTRICT));
+	for (int i = 0; i < 40 && !sysfs_int("kptr_restrict", "events"); i++)
+		usleep(100000);
+	EXPECT_EQ(1, sysfs_int("kptr_restrict", "events"));
+	EXPECT_EQ(1, kmsg_count(self->kmsg,
+				"kernel.kptr_restrict lowered 1 -> 0 by an unknown writer, found by the periodic check: warned",
+				NULL, 0));
+	sysctl_set("/proc/sys/kernel/sysctl_writes_strict", 1);
+}
+
 /* A name with brackets cannot make the line name another pid. */
 TEST_F(detect, bracket_name)
 {
