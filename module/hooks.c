@@ -41,7 +41,9 @@ static unsigned int digit_value(char c)
 
 /*
  * Parse a sysctl write exactly as the int handlers do, so that what we
- * judge is what they would store: leading white space is skipped; an
+ * judge is what they would store: only the first PAGE_SIZE - 1
+ * characters count (the rest is never read); leading white space is
+ * skipped; an
  * optional minus; digits in base 0 (0x.. hex, 0.. octal); the number must
  * be shorter than HD_NUM_MAX and followed by a blank, a tab, a newline or
  * the end of the write, and fit in an int. Anything else the handler
@@ -55,6 +57,7 @@ static bool parse_write(const char *buf, size_t len, int *val)
 	bool neg = false;
 	unsigned int d;
 
+	len = min_t(size_t, len, PAGE_SIZE - 1);
 	while (i < len && isspace(buf[i]))
 		i++;
 	buf += i;

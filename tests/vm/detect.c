@@ -638,6 +638,63 @@ TEST_F(detect, offset_write_warn)
 	sysctl_set("/proc/sys/kernel/sysctl_writes_strict", 1);
 }
 
+/* One write(2) of @pad blanks then @tail; 0 or -errno. */
+static int write_padded(const char *path, size_t pad, const char *tail)
+{
+	size_t len = pad + strlen(tail);
+	char *buf = malloc(len);
+	ssize_t n;
+	int fd;
+
+	if (!buf)
+		return -ENOMEM;
+	memset(buf, ' ', pad);
+	memcpy(buf + pad, tail, strlen(tail));
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0) {
+		free(buf);
+		return -errno;
+	}
+	n = write(fd, buf, len);
+	n = n < 0 ? -errno : 0;
+	close(fd);
+	free(buf);
+	return n;
+}
+
+/*
+ * The handlers read only the first PAGE_SIZE - 1 characters of a write
+ * (4095 here). After 4094 blanks they see "0" alone, whatever follows;
+ * the probe must judge the same "0" and refuse it. After 4095 blanks
+ * they see nothing and refuse the write themselves: no event.
+ */
+TEST_F(detect, page_long_write)
+{
+	static const char *const tails[] = { "0x", "01", "09", "0garbage" };
+	static const char *const paths[] = {
+		PTRACE_SCOPE, KPTR_RESTRICT, BPF_JIT_HARDEN,
+	};
+	static const char *const knobs[] = {
+		"ptrace_scope", "kptr_restrict", "bpf_jit_harden",
+	};
+	long page = sysconf(_SC_PAGESIZE);
+	int i, j;
+
+	ASSERT_EQ(0, hd_load("mode=enforce poll_interval=0"));
+	for (i = 0; i < 3; i++) {
+		for (j = 0; j < 4; j++) {
+			EXPECT_EQ(-EPERM, write_padded(paths[i], page - 2,
+						       tails[j]))
+				TH_LOG("%s %s", knobs[i], tails[j]);
+			EXPECT_EQ(1, sysctl_get(paths[i]));
+		}
+		EXPECT_EQ(4, sysfs_int(knobs[i], "events")) TH_LOG("%s", knobs[i]);
+		EXPECT_EQ(-EINVAL, write_padded(paths[i], page - 1, "0"));
+		EXPECT_EQ(1, sysctl_get(paths[i]));
+		EXPECT_EQ(4, sysfs_int(knobs[i], "events"));
+	}
+}
+
 /* A name with brackets cannot make the line name another pid. */
 TEST_F(detect, bracket_name)
 {
