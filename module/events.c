@@ -106,6 +106,7 @@ static void log_event(struct hd_knob *k, const struct hd_event *ev,
 		      const char *comm)
 {
 	char held[40] = "", auid[24];
+	const char *verb;
 	int n;
 
 	n = let_through(&k->log_rs, &k->log_missed);
@@ -115,9 +116,11 @@ static void log_event(struct hd_knob *k, const struct hd_event *ev,
 		scnprintf(held, sizeof(held), " (%d earlier lines suppressed)",
 			  n);
 
+	/* Writing 0 over a 0 below the floor is an event, but no lowering. */
+	verb = ev->new < ev->old ? "lowered" : "set";
 	if (!ev->pid) {
-		pr_warn("%s lowered %d -> %d by an unknown writer, found by the periodic check: %s%s\n",
-			k->sysctl, ev->old, ev->new,
+		pr_warn("%s %s %d -> %d by an unknown writer, found by the periodic check: %s%s\n",
+			k->sysctl, verb, ev->old, ev->new,
 			hd_action_name(ev->action), held);
 		return;
 	}
@@ -125,9 +128,9 @@ static void log_event(struct hd_knob *k, const struct hd_event *ev,
 		strscpy(auid, "unset", sizeof(auid));
 	else
 		scnprintf(auid, sizeof(auid), "%lld", ev->auid);
-	pr_warn("%s lowered %d -> %d by %s[%d] uid %lld auid %s: %s%s\n",
-		k->sysctl, ev->old, ev->new, comm, ev->pid, ev->uid, auid,
-		hd_action_name(ev->action), held);
+	pr_warn("%s %s %d -> %d by %s[%d] uid %lld auid %s: %s%s\n",
+		k->sysctl, verb, ev->old, ev->new, comm, ev->pid, ev->uid,
+		auid, hd_action_name(ev->action), held);
 }
 
 #ifdef CONFIG_AUDIT

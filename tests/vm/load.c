@@ -209,7 +209,7 @@ TEST_F(load, sysfs_taken_unwinds)
 	ASSERT_EQ(0, sysctl_set(PTRACE_SCOPE, 0));
 	sleep(3);
 	EXPECT_EQ(0, sysctl_get(KPTR_RESTRICT));
-	EXPECT_EQ(0, kmsg_count(self->kmsg, "lowered", NULL, 0));
+	EXPECT_EQ(0, kmsg_count(self->kmsg, ": warned", NULL, 0));
 
 	ASSERT_EQ(0, hd_unsquat());
 	EXPECT_EQ(0, hd_load(NULL));
