@@ -75,7 +75,7 @@ struct hd_event {
  * @max: highest value the kernel accepts
  * @sticky_max: once at @max the kernel refuses any change (Yama at 3)
  * @root_only: the kernel hides the value from unprivileged readers
- * @floor: lowest value allowed; 0 means report only
+ * @floor: lowest value allowed; 0 means not guarded (nothing is below 0)
  * @file: the /proc/sys file, opened at load; NULL when absent
  * @data: the sysctl's variable, learnt from the handler; NULL until then
  * @seen: last value known to have been written, so the periodic check

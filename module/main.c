@@ -37,7 +37,7 @@ struct hd_param {
 	int max;
 	const char * const *words;	/* NULL: a number in min..max */
 	int value;
-	char raw[16];
+	char raw[24];		/* as given, cut to fit: for the message */
 	bool bad;
 };
 
@@ -51,7 +51,9 @@ static int param_set(const char *val, const struct kernel_param *kp)
 		return 0;
 	if (!val)
 		val = "";
-	strscpy(p->raw, val, sizeof(p->raw));
+	/* Say so when the value shown is not the whole value. */
+	if (strscpy(p->raw, val, sizeof(p->raw)) < 0)
+		strscpy(p->raw + sizeof(p->raw) - 4, "...", 4);
 	if (p->words)
 		v = sysfs_match_string(hd_mode_names, val);
 	else if (kstrtoint(val, 10, &v))
@@ -82,19 +84,19 @@ static struct hd_param param_ptrace_scope = {
 	.name = "ptrace_scope", .min = 0, .max = 3, .value = 1,
 };
 module_param_cb(ptrace_scope, &hd_param_ops, &param_ptrace_scope, 0444);
-MODULE_PARM_DESC(ptrace_scope, "floor for kernel.yama.ptrace_scope, 0-3 (default 1; 0 = report only)");
+MODULE_PARM_DESC(ptrace_scope, "floor for kernel.yama.ptrace_scope, 0-3 (default 1; 0 = not guarded)");
 
 static struct hd_param param_kptr_restrict = {
 	.name = "kptr_restrict", .min = 0, .max = 2, .value = 1,
 };
 module_param_cb(kptr_restrict, &hd_param_ops, &param_kptr_restrict, 0444);
-MODULE_PARM_DESC(kptr_restrict, "floor for kernel.kptr_restrict, 0-2 (default 1; 0 = report only)");
+MODULE_PARM_DESC(kptr_restrict, "floor for kernel.kptr_restrict, 0-2 (default 1; 0 = not guarded)");
 
 static struct hd_param param_bpf_jit_harden = {
 	.name = "bpf_jit_harden", .min = 0, .max = 2, .value = 1,
 };
 module_param_cb(bpf_jit_harden, &hd_param_ops, &param_bpf_jit_harden, 0444);
-MODULE_PARM_DESC(bpf_jit_harden, "floor for net.core.bpf_jit_harden, 0-2 (default 1; 0 = report only)");
+MODULE_PARM_DESC(bpf_jit_harden, "floor for net.core.bpf_jit_harden, 0-2 (default 1; 0 = not guarded)");
 
 static struct hd_param param_mode = {
 	.name = "mode", .min = HD_MODE_WARN, .max = HD_MODE_LOCK,
@@ -134,12 +136,14 @@ static int check_params(void)
 		p = all_params[i];
 		if (!p->bad)
 			continue;
+		/* Escaped: a value can hold a line break or a control code. */
 		if (p->words)
-			pr_err("invalid %s=%s: must be warn, enforce or lock\n",
-			       p->name, p->raw);
+			pr_err("invalid %s=%*pE: must be warn, enforce or lock\n",
+			       p->name, (int)strlen(p->raw), p->raw);
 		else
-			pr_err("invalid %s=%s: must be an integer from %d to %d\n",
-			       p->name, p->raw, p->min, p->max);
+			pr_err("invalid %s=%*pE: must be an integer from %d to %d\n",
+			       p->name, (int)strlen(p->raw), p->raw, p->min,
+			       p->max);
 		err = -EINVAL;
 	}
 	if (!err && !param_use_kprobes.value && !param_poll_interval.value) {
@@ -249,7 +253,7 @@ static void apply_floor(struct hd_knob *k)
 	if (!k->file)
 		return;
 	if (!k->floor) {
-		pr_info("%s floor 0: report only, left as is\n", k->sysctl);
+		pr_info("%s floor 0: not guarded, left as is\n", k->sysctl);
 		return;
 	}
 	if (hd_knob_raise(k, "at load") == 0 && !hd_knob_read(k, &val))

@@ -29,8 +29,18 @@ mkdir -p "$out"/{SOURCES,SPECS,BUILD,RPMS,SRPMS}
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 mkdir "$stage/$name-$version"
-(cd "$top" && git ls-files -co --exclude-standard -- Kbuild dkms.conf \
-	Makefile 'README*' module packaging tools) |
+# From git when this is a checkout, else every file of those paths (an
+# unpacked release tarball).
+parts=(Kbuild dkms.conf Makefile 'README*' module packaging tools)
+list_files() {
+	if git -C "$top" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+		git -C "$top" ls-files -co --exclude-standard -- "${parts[@]}"
+	else
+		# shellcheck disable=SC2086
+		(cd "$top" && find ${parts[*]} -type f 2>/dev/null)
+	fi
+}
+list_files |
 while read -r f; do
 	case $f in *.o|*.ko|*.cmd) continue ;; esac
 	[ -f "$top/$f" ] || continue

@@ -44,6 +44,30 @@ FIXTURE_TEARDOWN(load)
 	close(self->kmsg);
 }
 
+/*
+ * The rejected value is shown as given: marked when cut, escaped when it
+ * holds a line break (a quoted parameter may), so it stays one line.
+ */
+TEST_F(load, bad_param_shown_safely)
+{
+	char *log;
+
+	EXPECT_EQ(-EINVAL, hd_load("kptr_restrict=012345678901234567890123456789"));
+	EXPECT_EQ(-EINVAL, hd_load("mode=\"en\nforce\""));
+	EXPECT_FALSE(hd_loaded());
+	log = kmsg_since(self->kmsg);
+	ASSERT_NE(NULL, log);
+	EXPECT_EQ(1, count_lines(log,
+				 "harden_defaults: invalid kptr_restrict=01234567890123456789...: must be an integer from 0 to 2",
+				 NULL, 0)) TH_LOG("%s", log);
+	EXPECT_EQ(1, count_lines(log,
+				 /* /dev/kmsg shows the backslash as \x5c */
+				 "harden_defaults: invalid mode=en\\x5cnforce: must be warn, enforce or lock",
+				 NULL, 0)) TH_LOG("%s", log);
+	EXPECT_EQ(0, count_lines(log, "forced", NULL, 0));
+	free(log);
+}
+
 /* Debian boots at 0/0/0; a default load brings each to 1 and says so. */
 TEST_F(load, default_load_raises_all)
 {
@@ -125,7 +149,7 @@ TEST_F(load, floor_zero_changes_nothing)
 	for (i = 0; i < 3; i++) {
 		EXPECT_EQ(0, sysctl_get(paths[i])) TH_LOG("%s", names[i]);
 	}
-	EXPECT_EQ(3, kmsg_count(self->kmsg, "floor 0: report only", NULL, 0));
+	EXPECT_EQ(3, kmsg_count(self->kmsg, "floor 0: not guarded, left as is", NULL, 0));
 }
 
 TEST_F(load, floor_two_raises_to_two)
