@@ -95,20 +95,24 @@ dkms_install() {
 # harden-status and its man page, through tools/Makefile. Staged into a
 # temporary directory first, so the manifest lists exactly what it put.
 tools_install() {
-	local stage f
+	local tmp stage f
 	if [ ! -f "$top/tools/Makefile" ]; then
 		say "tools/Makefile not found: harden-status not installed"
 		return 0
 	fi
-	make -s -C "$top/tools"
-	stage=$(mktemp -d)
-	make -s -C "$top/tools" install DESTDIR="$stage" PREFIX="$PREFIX"
+	# Built in a temporary directory: sudo leaves no root-owned objects
+	# in the user's source tree.
+	tmp=$(mktemp -d)
+	stage=$tmp/root
+	make -s -C "$top/tools" OUT="$tmp/build"
+	make -s -C "$top/tools" OUT="$tmp/build" install \
+		DESTDIR="$stage" PREFIX="$PREFIX"
 	(cd "$stage" && find . ! -type d) | sed 's|^\.||' |
 	while read -r f; do
 		install -D -m "$(stat -c %a "$stage$f")" "$stage$f" "$DESTDIR$f"
 		echo "$f" >>"$manifest"
 	done
-	rm -rf "$stage"
+	rm -rf "$tmp"
 	say "harden-status installed under $DESTDIR$PREFIX"
 }
 
@@ -125,7 +129,10 @@ do_install() {
 	else
 		install -D -m 0644 "$here/modprobe.conf" "$probeconf"
 	fi
-	if [ "$built" = yes ]; then
+	if [ -n "$DESTDIR" ]; then
+		say "done: staged under $DESTDIR (built: $built); nothing" \
+			"was installed on this system"
+	elif [ "$built" = yes ]; then
 		say "done. The module loads at next boot; to load it now:" \
 			"modprobe $NAME"
 	else
