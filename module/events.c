@@ -225,7 +225,9 @@ void hd_event_write(struct hd_knob *k, int old, int new,
 
 	if (uid_valid(auid))
 		ev.auid = from_kuid(&init_user_ns, auid);
-	get_task_comm(ev.comm, current);
+	/* An io_uring worker writes for its process: name the process. */
+	get_task_comm(ev.comm, current->flags & PF_IO_WORKER ?
+		      current->group_leader : current);
 	record(k, &ev);
 }
 

@@ -92,10 +92,12 @@ static struct hd_param param_kptr_restrict = {
 module_param_cb(kptr_restrict, &hd_param_ops, &param_kptr_restrict, 0444);
 MODULE_PARM_DESC(kptr_restrict, "floor for kernel.kptr_restrict, 0-2 (default 1; 0 = not guarded)");
 
+/* Its parameter file is root only, as the kernel keeps the knob itself. */
 static struct hd_param param_bpf_jit_harden = {
 	.name = "bpf_jit_harden", .min = 0, .max = 2, .value = 1,
 };
-module_param_cb(bpf_jit_harden, &hd_param_ops, &param_bpf_jit_harden, 0444);
+
+module_param_cb(bpf_jit_harden, &hd_param_ops, &param_bpf_jit_harden, 0400);
 MODULE_PARM_DESC(bpf_jit_harden, "floor for net.core.bpf_jit_harden, 0-2 (default 1; 0 = not guarded)");
 
 static struct hd_param param_mode = {
@@ -154,6 +156,20 @@ static int check_params(void)
 }
 
 /*
+ * After the mode or a floor rose, a write judged under the old one may
+ * still be on its way from our probe to the handler's store, and land
+ * below the new floor. Each such writer is in a system call that does
+ * not sleep before it stores, and RCU-tasks waits until every task has
+ * been back to user space or slept since: once it returns, they have
+ * all stored. Then raise what they left below.
+ */
+static void settle(const char *why)
+{
+	synchronize_rcu_tasks();
+	hd_knobs_raise_all(why);
+}
+
+/*
  * Lock mode pins the module: rmmod fails until reboot. A module already
  * on its way out cannot be pinned, and then it cannot be locked either.
  * Lock also keeps the periodic check on, in case the probes are disarmed.
@@ -196,8 +212,10 @@ int hd_set_mode(int mode)
 
 	WRITE_ONCE(hd_mode, mode);
 	pr_notice("mode %s -> %s\n", hd_mode_names[old], hd_mode_names[mode]);
-	if (mode != HD_MODE_WARN)
+	if (old == HD_MODE_WARN) {
 		hd_knobs_raise_all("on entering enforcement");
+		settle("on entering enforcement, after a write warn mode let through");
+	}
 out:
 	mutex_unlock(&hd_config_lock);
 	return err;
@@ -235,11 +253,8 @@ int hd_set_floor(struct hd_knob *k, int floor)
 	}
 	if (floor != old)
 		pr_notice("%s floor %d -> %d\n", k->sysctl, old, floor);
-	/*
-	 * Not caught: a write of a value between the old and the new floor
-	 * that was judged against the old one and lands after the raise.
-	 * The periodic check finds it.
-	 */
+	if (floor > old && k->file)
+		settle("to the new floor, after a write judged against the old one");
 out:
 	mutex_unlock(&hd_config_lock);
 	return err;

@@ -13,11 +13,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/audit.h>
+#include <linux/io_uring.h>
 #include <linux/netlink.h>
 #include <sys/klog.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -405,6 +408,194 @@ TEST_F(detect, enforce_no_window)
 	EXPECT_LT(100, r.reads);
 	EXPECT_EQ(0, r.lowered);
 	EXPECT_EQ(writes, sysfs_int("kptr_restrict", "events"));
+}
+
+/* Two threads writing one value into a knob until told to stop. */
+struct hammer {
+	const char *val;
+	volatile int stop;
+	pthread_t t[2];
+};
+
+static void *hammer_one(void *arg)
+{
+	struct hammer *h = arg;
+	int fd = open(KPTR_RESTRICT, O_WRONLY | O_CLOEXEC);
+
+	while (fd >= 0 && !h->stop)
+		pwrite(fd, h->val, strlen(h->val), 0);
+	if (fd >= 0)
+		close(fd);
+	return NULL;
+}
+
+static int hammer_start(struct hammer *h, const char *val)
+{
+	h->val = val;
+	h->stop = 0;
+	if (pthread_create(&h->t[0], NULL, hammer_one, h))
+		return -1;
+	if (pthread_create(&h->t[1], NULL, hammer_one, h)) {
+		h->stop = 1;
+		pthread_join(h->t[0], NULL);
+		return -1;
+	}
+	return 0;
+}
+
+static void hammer_stop(struct hammer *h)
+{
+	h->stop = 1;
+	pthread_join(h->t[0], NULL);
+	pthread_join(h->t[1], NULL);
+}
+
+/*
+ * While writers hammer 0 in warn mode, switching to enforce must leave
+ * the knob at its floor once the switch returns: a write warn mode let
+ * through just before may not land afterwards and stay.
+ */
+TEST_F_TIMEOUT(detect, enforce_switch_under_writers, 60)
+{
+	time_t end = time(NULL) + 10;
+	struct hammer h;
+	int n = 0, low = 0;
+
+	ASSERT_EQ(0, hd_load("poll_interval=0"));
+	ASSERT_EQ(0, hammer_start(&h, "0\n"));
+	while (time(NULL) < end) {
+		ASSERT_EQ(0, write_str(HD_SYSFS "/mode", "enforce"));
+		if (sysctl_get(KPTR_RESTRICT) < 1)
+			low++;
+		ASSERT_EQ(0, write_str(HD_SYSFS "/mode", "warn"));
+		n++;
+	}
+	hammer_stop(&h);
+	TH_LOG("%d switches", n);
+	EXPECT_EQ(0, low) TH_LOG("below the floor after the switch: %d/%d",
+				 low, n);
+}
+
+/*
+ * Raising a floor in enforce mode while writers hammer the old floor's
+ * value: once the floor write returns, the knob is at the new floor.
+ */
+TEST_F_TIMEOUT(detect, floor_raise_under_writers, 60)
+{
+	time_t end = time(NULL) + 10;
+	struct hammer h;
+	int n = 0, low = 0;
+
+	ASSERT_EQ(0, hd_load("mode=enforce poll_interval=0"));
+	ASSERT_EQ(0, hammer_start(&h, "1\n"));
+	while (time(NULL) < end) {
+		ASSERT_EQ(0, write_str(HD_SYSFS "/kptr_restrict/floor", "2"));
+		if (sysctl_get(KPTR_RESTRICT) < 2)
+			low++;
+		ASSERT_EQ(0, write_str(HD_SYSFS "/kptr_restrict/floor", "1"));
+		n++;
+	}
+	hammer_stop(&h);
+	TH_LOG("%d raises", n);
+	EXPECT_EQ(0, low) TH_LOG("below the new floor: %d/%d", low, n);
+}
+
+/*
+ * One IORING_OP_WRITE of @s to @path at offset 0, forced onto an io_uring
+ * worker thread (IOSQE_ASYNC). Returns 0 and the completion's result in
+ * @res, or -errno when io_uring itself is not there.
+ */
+static int uring_write(const char *path, const char *s, int *res)
+{
+	struct io_uring_params p = { 0 };
+	size_t sq_len = 0, cq_len = 0, sqe_len = 0;
+	void *sq = MAP_FAILED, *cq = MAP_FAILED;
+	struct io_uring_sqe *sqe = MAP_FAILED;
+	unsigned int *tail, *head;
+	struct io_uring_cqe *cqe;
+	int ring, fd, err = -EIO;
+
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ring = syscall(__NR_io_uring_setup, 1, &p);
+	if (ring < 0) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	sq_len = p.sq_off.array + p.sq_entries * sizeof(unsigned int);
+	cq_len = p.cq_off.cqes + p.cq_entries * sizeof(struct io_uring_cqe);
+	sqe_len = p.sq_entries * sizeof(struct io_uring_sqe);
+	sq = mmap(NULL, sq_len, PROT_READ | PROT_WRITE, MAP_SHARED, ring,
+		  IORING_OFF_SQ_RING);
+	cq = mmap(NULL, cq_len, PROT_READ | PROT_WRITE, MAP_SHARED, ring,
+		  IORING_OFF_CQ_RING);
+	sqe = mmap(NULL, sqe_len, PROT_READ | PROT_WRITE, MAP_SHARED, ring,
+		   IORING_OFF_SQES);
+	if (sq == MAP_FAILED || cq == MAP_FAILED || sqe == MAP_FAILED)
+		goto out;
+
+	memset(sqe, 0, sizeof(*sqe));
+	sqe->opcode = IORING_OP_WRITE;
+	sqe->flags = IOSQE_ASYNC;
+	sqe->fd = fd;
+	sqe->addr = (unsigned long)s;
+	sqe->len = strlen(s);
+	tail = (unsigned int *)((char *)sq + p.sq_off.tail);
+	((unsigned int *)((char *)sq + p.sq_off.array))
+		[*tail & *(unsigned int *)((char *)sq + p.sq_off.ring_mask)] = 0;
+	__atomic_store_n(tail, *tail + 1, __ATOMIC_RELEASE);
+	if (syscall(__NR_io_uring_enter, ring, 1, 1, IORING_ENTER_GETEVENTS,
+		    NULL, 0) < 0) {
+		err = -errno;
+		goto out;
+	}
+	head = (unsigned int *)((char *)cq + p.cq_off.head);
+	tail = (unsigned int *)((char *)cq + p.cq_off.tail);
+	if (__atomic_load_n(tail, __ATOMIC_ACQUIRE) != *head) {
+		cqe = (struct io_uring_cqe *)((char *)cq + p.cq_off.cqes);
+		*res = cqe[*head & *(unsigned int *)((char *)cq +
+						   p.cq_off.ring_mask)].res;
+		err = 0;
+	}
+out:
+	if (sqe != MAP_FAILED)
+		munmap(sqe, sqe_len);
+	if (cq != MAP_FAILED)
+		munmap(cq, cq_len);
+	if (sq != MAP_FAILED)
+		munmap(sq, sq_len);
+	close(ring);
+	close(fd);
+	return err;
+}
+
+/*
+ * A write queued through io_uring runs on a kernel worker thread of the
+ * writer's process ("iou-wrk-PID"): it is refused all the same, and the
+ * event names the process, not the worker.
+ */
+TEST_F(detect, io_uring_writer)
+{
+	struct last l;
+	int err, res = 0;
+
+	ASSERT_EQ(0, hd_load("mode=enforce"));
+	err = uring_write(KPTR_RESTRICT, "0\n", &res);
+	if (err == -ENOSYS || err == -EPERM)
+		SKIP(return, "io_uring not available: %d", err);
+	ASSERT_EQ(0, err);
+	EXPECT_EQ(-EPERM, res);
+	EXPECT_EQ(1, sysctl_get(KPTR_RESTRICT));
+	EXPECT_EQ(1, sysfs_int("kptr_restrict", "events"));
+	ASSERT_EQ(0, last_event("kptr_restrict", &l));
+	EXPECT_STREQ("detect", l.comm);
+	EXPECT_EQ(getpid(), atoi(l.pid));
+	/* A raise through the same path goes through. */
+	ASSERT_EQ(0, uring_write(KPTR_RESTRICT, "2\n", &res));
+	EXPECT_EQ(2, res);
+	EXPECT_EQ(2, sysctl_get(KPTR_RESTRICT));
 }
 
 TEST_F(detect, lock_mode)

@@ -111,6 +111,9 @@ TEST_F(sysfs, permissions)
 	EXPECT_EQ(0444, mode_of("/sys/module/harden_defaults/parameters/mode"));
 	EXPECT_EQ(0444,
 		  mode_of("/sys/module/harden_defaults/parameters/ptrace_scope"));
+	/* Except bpf_jit_harden's: its floor says what the value is at least. */
+	EXPECT_EQ(0400,
+		  mode_of("/sys/module/harden_defaults/parameters/bpf_jit_harden"));
 }
 
 static int nobody_tries(void *arg)
@@ -132,6 +135,9 @@ static int nobody_tries(void *arg)
 	if (read_str(HD_SYSFS "/kptr_restrict/state", buf, 64) ||
 	    strcmp(buf, "ok"))
 		return 6;
+	if (read_str("/sys/module/harden_defaults/parameters/bpf_jit_harden",
+		     buf, 64) != -EACCES)
+		return 7;
 	return 0;
 }
 
