@@ -36,6 +36,10 @@ if [ -n "$CHROOT" ]; then
 	# The tree must be visible inside the build root; /proc is needed by
 	# objtool.
 	inner=/build/hd-$$
+	# One build at a time in the shared build root, whatever checkout
+	# it comes from: the /proc mount below is the root's, not ours.
+	exec 9>"$CHROOT/.hd-build.lock"
+	flock 9
 	mkdir -p "$CHROOT$inner" "$CHROOT/proc"
 	cp -r "$out"/. "$CHROOT$inner/"
 	mountpoint -q "$CHROOT/proc" || mount -t proc proc "$CHROOT/proc"
@@ -47,6 +51,7 @@ if [ -n "$CHROOT" ]; then
 	cp "$CHROOT$inner/$ko" "$out/" 2>/dev/null || true
 	rm -rf "${CHROOT:?}$inner"
 	umount "$CHROOT/proc"
+	exec 9>&-
 else
 	set +e
 	make -C "$KDIR" M="$out" "${cross[@]}" W=1 "$@" modules >"$log" 2>&1

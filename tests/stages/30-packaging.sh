@@ -146,9 +146,16 @@ dkms_61() {
 # dkms build against the 7.x headers, inside the trixie build root.
 # A build root made before dkms joined its --include list gets it here.
 dkms_7() {
-	local inner=/build/hd-dkms-$$ mounted="" rc=0
 	# shellcheck disable=SC1090
 	. "$HD_CACHE/k/7/env"
+	# The build root is shared with every checkout's builds (see
+	# tests/lib/build-module.sh): one user of its /proc at a time.
+	dkms_7_locked 9>"$CHROOT/.hd-build.lock"
+}
+
+dkms_7_locked() {
+	local inner=/build/hd-dkms-$$ mounted="" rc=0
+	flock 9
 	if ! chroot "$CHROOT" dpkg -s dkms >/dev/null 2>&1; then
 		echo "# installing dkms in the 7.x build root"
 		logged chroot "$CHROOT" apt-get -q update &&
