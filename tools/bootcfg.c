@@ -26,7 +26,6 @@ static const char *const conf_dirs[] = {
 	"/lib/sysctl.d",	/* systems without a merged /usr */
 };
 
-#define SYSCTL_CONF	"/etc/sysctl.conf"
 #define CMDLINE		"/proc/cmdline"
 
 struct conf {
@@ -43,7 +42,7 @@ struct conf_list {
 /* The assignment in force for one knob so far. */
 struct assign {
 	bool set;
-	bool valid;		/* the value is a number */
+	bool valid;		/* a value the knob's handler accepts */
 	int value;
 	char source[PATH_MAX];
 	unsigned int line;
@@ -90,16 +89,27 @@ static struct conf *conf_add(struct conf_list *l)
 }
 
 /* A symlink to /dev/null masks the name without being read. */
-static bool points_to_null(const char *path)
+static bool points_to_null(int dfd, const char *name)
 {
 	char target[16];
 	ssize_t n;
 
-	n = readlink(path, target, sizeof(target) - 1);
+	n = readlinkat(dfd, name, target, sizeof(target) - 1);
 	if (n < 0)
 		return false;
 	target[n] = '\0';
 	return !strcmp(target, "/dev/null");
+}
+
+/*
+ * Only regular files (and /dev/null masks) take a name, as for systemd:
+ * a directory or a FIFO called x.conf is skipped, not a mask.
+ */
+static bool is_regular(int dfd, const char *name)
+{
+	struct stat sb;
+
+	return !fstatat(dfd, name, &sb, 0) && S_ISREG(sb.st_mode);
 }
 
 static void list_dir(const char *root, const char *dir, struct conf_list *l)
@@ -107,6 +117,7 @@ static void list_dir(const char *root, const char *dir, struct conf_list *l)
 	char path[PATH_MAX];
 	struct dirent *de;
 	struct conf *c;
+	bool masked;
 	DIR *d;
 
 	snprintf(path, sizeof(path), "%s%s", root, dir);
@@ -119,11 +130,13 @@ static void list_dir(const char *root, const char *dir, struct conf_list *l)
 	while ((de = readdir(d))) {
 		if (!is_conf_name(de->d_name) || conf_seen(l, de->d_name))
 			continue;
+		masked = points_to_null(dirfd(d), de->d_name);
+		if (!masked && !is_regular(dirfd(d), de->d_name))
+			continue;
 		c = conf_add(l);
 		snprintf(c->name, sizeof(c->name), "%s", de->d_name);
 		snprintf(c->path, sizeof(c->path), "%s/%s", dir, de->d_name);
-		snprintf(path, sizeof(path), "%s%s", root, c->path);
-		c->masked = points_to_null(path);
+		c->masked = masked;
 	}
 	closedir(d);
 }
@@ -147,28 +160,59 @@ static char *trim(char *s)
 }
 
 /*
- * Keys may be written with '/' as the separator; then '.' is the literal
- * character (as in a VLAN name). Bring them to the dotted form.
+ * Simplify a '/'-separated path in place: repeated '/' collapse, "."
+ * components go, and so do leading and trailing '/'.
+ */
+static void simplify_path(char *path)
+{
+	char *in = path, *out = path;
+	size_t len;
+
+	for (;;) {
+		in += strspn(in, "/");
+		len = strcspn(in, "/");
+		if (!len)
+			break;
+		if (len == 1 && *in == '.') {
+			in++;
+			continue;
+		}
+		if (out != path)
+			*out++ = '/';
+		memmove(out, in, len);
+		out += len;
+		in += len;
+	}
+	*out = '\0';
+}
+
+/*
+ * Bring a sysctl.d key to its path under /proc/sys, as systemd-sysctl
+ * does: the first separator decides; after a '.' the two swap, after a
+ * '/' a '.' is the literal character (as in a VLAN name).
  */
 static void normalize_key(char *key)
 {
 	char *p = key + strcspn(key, "./");
 
-	if (*p != '/')
-		return;
-	for (p = key; *p; p++) {
-		if (*p == '/')
-			*p = '.';
-		else if (*p == '.')
-			*p = '/';
+	if (*p == '.') {
+		for (p = key; *p; p++) {
+			if (*p == '/')
+				*p = '.';
+			else if (*p == '.')
+				*p = '/';
+		}
 	}
+	simplify_path(key);
 }
 
-static void assign_set(struct assign *a, const char *value,
-		       const char *source, unsigned int line)
+/* @value NULL: an exclusion ("-key"), which assigns nothing. */
+static void assign_set(struct assign *a, const struct knob *k,
+		       const char *value, const char *source,
+		       unsigned int line)
 {
 	a->set = true;
-	a->valid = parse_int(value, &a->value);
+	a->valid = value && parse_sysctl_value(value, k->max, &a->value);
 	snprintf(a->source, sizeof(a->source), "%s", source);
 	a->line = line;
 }
@@ -177,7 +221,8 @@ static void assign_set(struct assign *a, const char *value,
 static void conf_line(struct scan *sc, char *text, const char *source,
 		      unsigned int line)
 {
-	char *key, *value, *eq;
+	char *key, *value = NULL, *eq;
+	const struct knob *k;
 	bool glob;
 	int i;
 
@@ -185,73 +230,129 @@ static void conf_line(struct scan *sc, char *text, const char *source,
 	if (!*key || *key == '#' || *key == ';')
 		return;
 	eq = strchr(key, '=');
-	if (!eq)
+	if (eq) {
+		*eq = '\0';
+		value = trim(eq + 1);
+		key = trim(key);
+	} else if (*key != '-') {
 		return;
-	*eq = '\0';
-	value = trim(eq + 1);
-	key = trim(key);
+	}
+	/* "-key = v": ignore errors; "-key" alone: keep globs off the key. */
 	if (*key == '-')
 		key++;
 	normalize_key(key);
 	glob = strpbrk(key, "*?[");
+	if (glob && !value)
+		return;		/* systemd ignores an excluding glob */
 	for (i = 0; i < NKNOBS; i++) {
-		const char *name = sc->st->knobs[i].sysctl;
+		k = &sc->st->knobs[i];
+		/* FNM_PATHNAME: a '*' stays within one /proc/sys directory. */
+		if (glob && !fnmatch(key, k->proc, FNM_PATHNAME))
+			assign_set(&sc->glob[i], k, value, source, line);
+		else if (!glob && !strcmp(key, k->proc))
+			assign_set(&sc->exact[i], k, value, source, line);
+	}
+}
 
-		if (glob && !fnmatch(key, name, 0))
-			assign_set(&sc->glob[i], value, source, line);
-		else if (!glob && !strcmp(key, name))
-			assign_set(&sc->exact[i], value, source, line);
+/* All of a regular file, NUL-terminated; NULL (errno set) on failure. */
+static char *read_all(int fd, size_t *len)
+{
+	size_t size = 4096, n = 0;
+	char *buf = NULL, *p;
+	ssize_t r;
+
+	for (;;) {
+		if (!buf || n + 1 >= size) {
+			size = buf ? 2 * size : size;
+			p = realloc(buf, size);
+			if (!p) {
+				free(buf);
+				errno = ENOMEM;
+				return NULL;
+			}
+			buf = p;
+		}
+		r = read(fd, buf + n, size - n - 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			free(buf);
+			return NULL;
+		}
+		if (!r)
+			break;
+		n += (size_t)r;
+	}
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+/*
+ * Feed the lines of @text to conf_line. systemd's line reader ends a
+ * line at \n, \r or a NUL byte; \r\n counts as one end.
+ */
+static void conf_text(struct scan *sc, char *text, size_t len,
+		      const char *source)
+{
+	char *p = text, *end = text + len, *eol, *next;
+	unsigned int line = 0;
+
+	while (p < end) {
+		for (eol = p; eol < end && *eol && *eol != '\n' &&
+		     *eol != '\r'; eol++)
+			;
+		next = eol + 1;
+		if (eol + 1 < end && eol[0] == '\r' && eol[1] == '\n')
+			next++;
+		*eol = '\0';
+		conf_line(sc, p, source, ++line);
+		p = next;
 	}
 }
 
 static void read_conf(struct scan *sc, const char *path)
 {
-	char full[PATH_MAX], *text = NULL;
-	unsigned int line = 0;
-	size_t size = 0;
-	FILE *f;
+	char full[PATH_MAX], *text;
+	size_t len;
+	int fd;
 
 	snprintf(full, sizeof(full), "%s%s", sc->st->root, path);
-	f = fopen(full, "re");
-	if (!f) {
-		if (errno != ENOENT)
-			errmsg("%s: %s", full, strerror(errno));
+	fd = open_regular(full);
+	if (fd == -EINVAL)
+		return;		/* replaced by a FIFO or such since listed */
+	if (fd < 0) {
+		if (fd != -ENOENT)
+			errmsg("%s: %s", full, strerror(-fd));
 		return;
 	}
-	while (getline(&text, &size, f) >= 0)
-		conf_line(sc, text, path, ++line);
+	text = read_all(fd, &len);
+	if (!text)
+		errmsg("%s: %s", full, strerror(errno));
+	else
+		conf_text(sc, text, len, path);
 	free(text);
-	fclose(f);
+	close(fd);
 }
 
-static bool same_file(const char *a, const char *b)
-{
-	struct stat sa, sb;
-
-	return !stat(a, &sa) && !stat(b, &sb) && sa.st_dev == sb.st_dev &&
-	       sa.st_ino == sb.st_ino;
-}
-
+/*
+ * Current systemd-sysctl reads /etc/sysctl.conf only through the
+ * /etc/sysctl.d/99-sysctl.conf link that distributions ship, in name
+ * order like any other file; so does this.
+ */
 static void scan_files(struct scan *sc)
 {
 	const char *root = sc->st->root;
 	struct conf_list l = { 0 };
-	char path[PATH_MAX], main_conf[PATH_MAX];
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(conf_dirs); i++)
 		list_dir(root, conf_dirs[i], &l);
 	if (l.n)
 		qsort(l.v, l.n, sizeof(*l.v), conf_cmp);
-
-	/* Distributions link 99-sysctl.conf to it; it is read once, last. */
-	snprintf(main_conf, sizeof(main_conf), "%s%s", root, SYSCTL_CONF);
-	for (i = 0; i < l.n; i++) {
-		snprintf(path, sizeof(path), "%s%s", root, l.v[i].path);
-		if (!l.v[i].masked && !same_file(path, main_conf))
+	for (i = 0; i < l.n; i++)
+		if (!l.v[i].masked)
 			read_conf(sc, l.v[i].path);
-	}
-	read_conf(sc, SYSCTL_CONF);
 	free(l.v);
 }
 
@@ -280,33 +381,55 @@ static char *next_word(char **pos)
 	return word;
 }
 
+/*
+ * The kernel's rule, not systemd's: "sysctl." or "sysctl/", then every
+ * '.' of the rest is a '/', and the path is looked up under /proc/sys.
+ * Return: the path, or NULL when @word is no sysctl option.
+ */
+static char *cmdline_key(char *word)
+{
+	char *key = word + 7, *p;
+
+	if (strncmp(word, "sysctl", 6) || (word[6] != '.' && word[6] != '/'))
+		return NULL;
+	for (p = key; *p; p++)
+		if (*p == '.')
+			*p = '/';
+	simplify_path(key);
+	return key;
+}
+
 static void scan_cmdline(struct scan *sc)
 {
-	char path[PATH_MAX], buf[8192], *pos = buf, *word, *eq;
-	size_t n;
-	FILE *f;
-	int i;
+	char path[PATH_MAX], buf[8192], *pos = buf, *word, *eq, *key;
+	const struct knob *k;
+	ssize_t n;
+	int i, fd;
 
 	snprintf(path, sizeof(path), "%s%s", sc->st->root, CMDLINE);
-	f = fopen(path, "re");
-	if (!f) {
-		if (errno != ENOENT)
-			errmsg("%s: %s", path, strerror(errno));
+	fd = open_regular(path);
+	if (fd < 0) {
+		if (fd != -ENOENT)
+			errmsg("%s: %s", path, fd == -EINVAL ?
+			       "not a regular file" : strerror(-fd));
 		return;
 	}
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
 
 	while ((word = next_word(&pos)) && strcmp(word, "--")) {
 		eq = strchr(word, '=');
-		if (strncmp(word, "sysctl.", 7) || !eq)
+		if (!eq)
 			continue;
 		*eq = '\0';
-		normalize_key(word + 7);
-		for (i = 0; i < NKNOBS; i++)
-			if (!strcmp(word + 7, sc->st->knobs[i].sysctl))
-				assign_set(&sc->cmdline[i], eq + 1, CMDLINE, 0);
+		key = cmdline_key(word);
+		for (i = 0; key && i < NKNOBS; i++) {
+			k = &sc->st->knobs[i];
+			if (!strcmp(key, k->proc))
+				assign_set(&sc->cmdline[i], k, eq + 1, CMDLINE,
+					   0);
+		}
 	}
 }
 

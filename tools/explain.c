@@ -98,7 +98,8 @@ static void explain_knob(FILE *f, const struct knob *k)
 		level = k->value;
 		fprintf(f, "%s = %d (floor %d)\n", k->sysctl, level, k->floor);
 	} else {
-		level = k->floor < n ? k->floor : n - 1;
+		/* The floor comes from a file: never index outside. */
+		level = k->floor < 0 ? 0 : k->floor < n ? k->floor : n - 1;
 		fprintf(f, "%s: value %s, shown at level %d\n", k->sysctl,
 			state_name(k->state), level);
 	}

@@ -19,16 +19,29 @@ enum format { FMT_TABLE, FMT_JSON, FMT_PROMETHEUS, FMT_QUIET, FMT_EXPLAIN };
 /* Usage errors cannot tell the state either: monitoring's UNKNOWN. */
 #define EXIT_USAGE	3
 
+/* Messages carry file names: escaped like them in the table. */
 void errmsg(const char *fmt, ...)
 {
+	char msg[2 * PATH_MAX];
 	va_list ap;
 
 	fflush(stdout);
-	fprintf(stderr, PROG ": ");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	fprintf(stderr, PROG ": ");
+	put_escaped(stderr, msg);
 	fputc('\n', stderr);
+}
+
+/* Return: 0, or 3 with a message when stdout could not be written. */
+static int flush_stdout(void)
+{
+	if (fflush(stdout) || ferror(stdout)) {
+		errmsg("write error");
+		return 3;
+	}
+	return 0;
 }
 
 static void usage(FILE *f)
@@ -106,10 +119,10 @@ static int parse_args(int argc, char **argv, enum format *fmt, char **root)
 			break;
 		case 'h':
 			usage(stdout);
-			exit(0);
+			exit(flush_stdout());
 		case 'V':
 			printf(PROG " " VERSION "\n");
-			exit(0);
+			exit(flush_stdout());
 		default:
 			usage(stderr);
 			return EXIT_USAGE;
@@ -157,9 +170,7 @@ int main(int argc, char **argv)
 	default:
 		print_table(stdout, &st);
 	}
-	if (fflush(stdout) || ferror(stdout)) {
-		errmsg("write error");
+	if (flush_stdout())
 		return 3;
-	}
 	return status_verdict(&st);
 }

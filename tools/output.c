@@ -104,16 +104,71 @@ static void print_knob_row(FILE *f, const struct knob *k)
 		state_name(k->state), events, last);
 }
 
-/* A file name for the terminal: control characters as \xHH. */
-static void print_path(FILE *f, const char *s)
+/**
+ * utf8_len - the length of the UTF-8 sequence at @p
+ * @p: a NUL-terminated string
+ *
+ * Return: 1 to 4, or 0 when the bytes there are no valid sequence
+ * (overlong forms, surrogates and code points above U+10FFFF included).
+ */
+size_t utf8_len(const unsigned char *p)
 {
-	const unsigned char *p;
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t n, i;
 
-	for (p = (const unsigned char *)s; *p; p++) {
-		if (*p < 0x20 || *p == 0x7f)
-			fprintf(f, "\\x%02x", *p);
-		else
-			fputc(*p, f);
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] < 0xc2 || p[0] > 0xf4)
+		return 0;
+	n = p[0] < 0xe0 ? 2 : p[0] < 0xf0 ? 3 : 4;
+	if (p[0] == 0xe0)
+		lo = 0xa0;
+	else if (p[0] == 0xed)
+		hi = 0x9f;
+	else if (p[0] == 0xf0)
+		lo = 0x90;
+	else if (p[0] == 0xf4)
+		hi = 0x8f;
+	/* A NUL fails the range check: nothing past the end is read. */
+	for (i = 1; i < n; i++) {
+		if (p[i] < lo || p[i] > hi)
+			return 0;
+		lo = 0x80;
+		hi = 0xbf;
+	}
+	return n;
+}
+
+/* U+0080..U+009F, which terminals may take as control codes. */
+static bool is_c1(const unsigned char *p, size_t n)
+{
+	return n == 2 && p[0] == 0xc2 && p[1] < 0xa0;
+}
+
+/**
+ * put_escaped - a file name or message for the terminal
+ * @f: where to
+ * @s: the text
+ *
+ * ASCII and C1 controls and bytes that are not valid UTF-8 are written
+ * as \xHH, one per byte, so that nothing can drive the terminal.
+ */
+void put_escaped(FILE *f, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n, i;
+
+	while (*p) {
+		n = utf8_len(p);
+		if (!n || (n == 1 && (*p < 0x20 || *p == 0x7f)) ||
+		    is_c1(p, n)) {
+			n = n ? n : 1;
+			for (i = 0; i < n; i++)
+				fprintf(f, "\\x%02x", p[i]);
+		} else {
+			fwrite(p, 1, n, f);
+		}
+		p += n;
 	}
 }
 
@@ -131,7 +186,7 @@ static void print_findings(FILE *f, const struct status *st)
 		fd = &st->findings[i];
 		if (fd->line) {
 			fprintf(f, "  ");
-			print_path(f, fd->source);
+			put_escaped(f, fd->source);
 			fprintf(f, ":%u", fd->line);
 		} else {
 			fprintf(f, "  kernel command line");
@@ -229,19 +284,28 @@ void print_table(FILE *f, const struct status *st)
 	print_findings(f, st);
 }
 
-/* A JSON string; bytes outside printable ASCII become \u00XX. */
+/*
+ * A JSON string: valid UTF-8 as it is, controls (C1 included) as their
+ * \u00XX escape. JSON cannot carry a byte that is not UTF-8: such a byte
+ * becomes the code point of the same number, \u00XX, as the man page says.
+ */
 static void json_str(FILE *f, const char *s)
 {
-	const unsigned char *p;
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n;
 
 	fputc('"', f);
-	for (p = (const unsigned char *)s; *p; p++) {
+	while (*p) {
+		n = utf8_len(p);
 		if (*p == '"' || *p == '\\')
 			fprintf(f, "\\%c", *p);
-		else if (*p < 0x20 || *p >= 0x7f)
+		else if (!n || (n == 1 && (*p < 0x20 || *p == 0x7f)))
 			fprintf(f, "\\u%04x", *p);
+		else if (is_c1(p, n))
+			fprintf(f, "\\u%04x", p[1]);
 		else
-			fputc(*p, f);
+			fwrite(p, 1, n, f);
+		p += n ? n : 1;
 	}
 	fputc('"', f);
 }
@@ -258,6 +322,14 @@ static void json_ll_or_null(FILE *f, long long v)
 {
 	if (v >= 0)
 		fprintf(f, "%lld", v);
+	else
+		fputs("null", f);
+}
+
+static void json_int_or_null(FILE *f, bool known, int v)
+{
+	if (known)
+		fprintf(f, "%d", v);
 	else
 		fputs("null", f);
 }
@@ -317,9 +389,9 @@ static void json_knob(FILE *f, const struct knob *k)
 	fputs(", \"sysctl\": ", f);
 	json_str(f, k->sysctl);
 	fputs(", \"value\": ", f);
-	json_ll_or_null(f, k->has_value ? k->value : -1);
+	json_int_or_null(f, k->has_value, k->value);
 	fputs(", \"floor\": ", f);
-	json_ll_or_null(f, k->has_floor ? k->floor : -1);
+	json_int_or_null(f, k->has_floor, k->floor);
 	fprintf(f, ", \"state\": \"%s\", \"events\": ",
 		state_name(k->state));
 	json_ll_or_null(f, k->events);
@@ -529,7 +601,7 @@ summary_item(FILE *f, int *items, const char *fmt, ...)
 /* One line for --quiet, in the shape monitoring plugins print. */
 void print_summary(FILE *f, const struct status *st)
 {
-	int code = status_verdict(st), items = 0;
+	int code = status_verdict(st), items = 0, hidden = 0;
 	const struct knob *k;
 
 	fprintf(f, "HARDEN %s", verdict_names[code]);
@@ -539,6 +611,8 @@ void print_summary(FILE *f, const struct status *st)
 				     k->value, k->floor);
 		else if (k->state == STATE_UNKNOWN)
 			summary_item(f, &items, "%s unreadable", k->sysctl);
+		else if (k->state == STATE_ROOT_ONLY)
+			hidden++;
 	}
 	if (st->failed)
 		summary_item(f, &items, "module state unreadable");
@@ -548,6 +622,12 @@ void print_summary(FILE *f, const struct status *st)
 		summary_item(f, &items, "%d boot setting(s) below floor",
 			     st->nfindings);
 	if (!items)
-		summary_item(f, &items, "all knobs at or above their floor");
+		summary_item(f, &items, "%s at or above their floor",
+			     hidden ? "the readable knobs" : "all knobs");
+	/* Root-only knobs are not judged; do not let "OK" hide that. */
+	for (k = st->knobs; k < st->knobs + NKNOBS; k++)
+		if (k->state == STATE_ROOT_ONLY)
+			summary_item(f, &items, "%s not judged (readable by "
+				     "root only)", k->sysctl);
 	fputc('\n', f);
 }

@@ -303,7 +303,7 @@ static bool read_fake_modinfo(const struct status *st, char *out,
 	int fd;
 
 	snprintf(path, sizeof(path), "%s%s", st->root, FAKE_MODINFO);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open_regular(path);
 	if (fd < 0)
 		return false;
 	n = read(fd, out, size - 1);
@@ -323,8 +323,8 @@ static int match_module(const char *path, const struct stat *sb, int flag,
 	};
 	size_t i;
 
-	(void)sb;
-	if (flag != FTW_F)
+	/* FTW_F is any non-directory: a FIFO would hang inspect_ko. */
+	if (flag != FTW_F || !S_ISREG(sb->st_mode))
 		return 0;
 	for (i = 0; i < ARRAY_SIZE(names); i++) {
 		if (!strcmp(path + ftw->base, names[i])) {
@@ -349,7 +349,7 @@ static void inspect_ko(const char *path, struct secboot *sb)
 	size_t len;
 	int fd;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open_regular(path);
 	if (fd < 0)
 		return;
 	if (fstat(fd, &sbuf) || sbuf.st_size <= (off_t)mlen ||

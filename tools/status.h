@@ -44,6 +44,7 @@ struct knob {
 	const char *sysctl;
 	const char *proc;	/* path under /proc/sys */
 	int default_floor;
+	int max;		/* highest value the kernel accepts */
 
 	enum state state;
 	bool has_value;
@@ -101,6 +102,8 @@ void status_read(struct status *st);
 const char *mode_name(enum mode mode);
 const char *state_name(enum state state);
 bool parse_int(const char *s, int *val);
+bool parse_sysctl_value(const char *s, int max, int *val);
+int open_regular(const char *path);
 int read_line(const char *path, char *buf, size_t size);
 
 /* secboot.c */
@@ -116,6 +119,8 @@ void print_table(FILE *f, const struct status *st);
 void print_json(FILE *f, const struct status *st);
 void print_prometheus(FILE *f, const struct status *st);
 void print_summary(FILE *f, const struct status *st);
+size_t utf8_len(const unsigned char *p);
+void put_escaped(FILE *f, const char *s);
 
 /* explain.c */
 void print_explain(FILE *f, const struct status *st);

@@ -18,11 +18,13 @@
 
 static const struct knob knob_table[NKNOBS] = {
 	{ .name = "ptrace_scope", .sysctl = "kernel.yama.ptrace_scope",
-	  .proc = "kernel/yama/ptrace_scope", .default_floor = 1 },
+	  .proc = "kernel/yama/ptrace_scope", .default_floor = 1,
+	  .max = 3 },
 	{ .name = "kptr_restrict", .sysctl = "kernel.kptr_restrict",
-	  .proc = "kernel/kptr_restrict", .default_floor = 1 },
+	  .proc = "kernel/kptr_restrict", .default_floor = 1, .max = 2 },
 	{ .name = "bpf_jit_harden", .sysctl = "net.core.bpf_jit_harden",
-	  .proc = "net/core/bpf_jit_harden", .default_floor = 1 },
+	  .proc = "net/core/bpf_jit_harden", .default_floor = 1,
+	  .max = 2 },
 };
 
 static const char *const mode_names[] = {
@@ -65,6 +67,52 @@ bool parse_int(const char *s, int *val)
 	return true;
 }
 
+/*
+ * A value written to one of the knobs, parsed as the kernel's integer
+ * sysctl handler does: leading blanks skipped, an optional '-', base 0
+ * (0x hex, 0 octal), then only the end or a blank (the rest is ignored).
+ * The knob's handler then refuses anything outside 0..@max.
+ */
+bool parse_sysctl_value(const char *s, int max, int *val)
+{
+	const char *digits;
+	char *end;
+	long v;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	digits = *s == '-' ? s + 1 : s;
+	if (!isdigit((unsigned char)*digits))
+		return false;
+	errno = 0;
+	v = strtol(s, &end, 0);
+	if (errno || (*end && !isspace((unsigned char)*end)) || v < 0 ||
+	    v > max)
+		return false;
+	*val = (int)v;
+	return true;
+}
+
+/*
+ * Open a file that is expected to be regular without blocking on a FIFO
+ * or a device. Return: the descriptor, a negative errno, or -EINVAL when
+ * it is not a regular file.
+ */
+int open_regular(const char *path)
+{
+	struct stat sb;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &sb) || !S_ISREG(sb.st_mode)) {
+		close(fd);
+		return -EINVAL;
+	}
+	return fd;
+}
+
 static bool parse_ll(const char *s, long long *val)
 {
 	char *end;
@@ -87,7 +135,8 @@ int read_line(const char *path, char *buf, size_t size)
 	size_t len;
 	int fd, err = 0;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO in a --root tree must not hang the tool. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return -errno;
 	n = read(fd, buf, size);
@@ -195,11 +244,15 @@ static bool knob_int(const struct status *st, struct knob *k,
 		     const char *file, int *val)
 {
 	char buf[64];
+	int v;
 
 	if (!knob_file(st, k, file, buf, sizeof(buf)))
 		return false;
-	if (parse_int(buf, val) && *val >= 0)
+	/* Keep nothing of a rejected value: explain.c indexes by it. */
+	if (parse_int(buf, &v) && v >= 0) {
+		*val = v;
 		return true;
+	}
 	return knob_garbled(st, k, file, buf);
 }
 
@@ -326,7 +379,8 @@ static void read_module_knob(const struct status *st, struct knob *k)
 		return;
 	}
 	k->has_value = true;
-	k->state = strcmp(state, "below") ? STATE_OK : STATE_BELOW;
+	/* Judge by the numbers; the state word is only a hint of the module. */
+	k->state = k->value < k->floor ? STATE_BELOW : STATE_OK;
 }
 
 static void read_proc_knob(const struct status *st, struct knob *k)

@@ -673,7 +673,9 @@ TEST_F(hs, json_escapes_odd_file_names)
 	JSON_OK("d['boot_config'][0]['file'] == "
 		"'/etc/sysctl.d/10-\"q\"\\\\\\t\\x01\\xe9.conf'");
 	ASSERT_EQ(1, HS());
-	HAS(self->r->out, "  /etc/sysctl.d/10-\"q\"\\\\x09\\x01\xe9.conf:1 sets");
+	/* A lone 0xe9 is no UTF-8: escaped in the table. */
+	HAS(self->r->out, "  /etc/sysctl.d/10-\"q\"\\\\x09\\x01\\xe9.conf:1 "
+	    "sets");
 }
 
 TEST_F(hs, prometheus_full)
@@ -684,7 +686,8 @@ TEST_F(hs, prometheus_full)
 	put_knob(self->dir, 0, "events", "5\n");
 	put_knob(self->dir, 0, "last_event",
 		 "1700000000 412 a\\x22b 0 - 1 0 warned\n");
-	put(self->dir, "etc/sysctl.conf", "kernel.kptr_restrict=0\n");
+	put(self->dir, "etc/sysctl.d/99-sysctl.conf",
+	    "kernel.kptr_restrict=0\n");
 	ASSERT_EQ(1, HS("--prometheus"));
 	PROM_OK("harden_defaults_module_loaded 1",
 		"harden_defaults_mode_info{mode=\"warn\",version=\"0.1.0\"} 1",
@@ -871,27 +874,42 @@ TEST_F(hs, boot_later_line_wins)
 	    "net.core.bpf_jit_harden = 0 (floor 1)");
 }
 
-TEST_F(hs, boot_sysctl_conf_is_last)
+/* #2: sysctl.conf counts only through the 99-sysctl.conf link. */
+TEST_F(hs, boot_sysctl_conf_via_link_in_name_order)
 {
 	char link[PATH_MAX];
 
 	fake_module(self->dir, &at_floor);
-	put(self->dir, "etc/sysctl.d/99-zzz.conf",
-	    "kernel.yama.ptrace_scope=1\n");
 	put(self->dir, "etc/sysctl.conf", "#\nkernel.yama.ptrace_scope=0\n");
-	ASSERT_EQ(1, HS());
-	HAS(self->r->out, "  /etc/sysctl.conf:2 sets kernel.yama."
-	    "ptrace_scope = 0");
-	/* Linked in as 99-sysctl.conf, it still counts once, as itself. */
+	/* Not linked in: systemd does not read it. */
+	ASSERT_EQ(0, HS());
 	snprintf(link, sizeof(link), "%s/etc/sysctl.d/99-sysctl.conf",
 		 self->dir);
+	mkparents(link);
 	ASSERT_EQ(0, symlink("../sysctl.conf", link));
 	ASSERT_EQ(1, HS("--json"));
 	JSON_OK("len(d['boot_config']) == 1",
-		"d['boot_config'][0]['file'] == '/etc/sysctl.conf'");
-	put(self->dir, "etc/sysctl.conf", "kernel.yama.ptrace_scope=1\n");
-	put(self->dir, "etc/sysctl.d/99-zzz.conf",
-	    "kernel.yama.ptrace_scope=0\n");
+		"d['boot_config'][0]['file'] == '/etc/sysctl.d/99-sysctl.conf'",
+		"d['boot_config'][0]['line'] == 2");
+	/* A file sorting after 99-sysctl.conf is read after it. */
+	put(self->dir, "usr/lib/sysctl.d/99-zzz.conf",
+	    "kernel.yama.ptrace_scope=1\n");
+	ASSERT_EQ(0, HS());
+	/* One sorting before it is overridden by it. */
+	put(self->dir, "usr/lib/sysctl.d/99-zzz.conf", NULL);
+	put(self->dir, "usr/lib/sysctl.d/99-aaa.conf",
+	    "kernel.yama.ptrace_scope=1\n");
+	ASSERT_EQ(1, HS());
+	HAS(self->r->out, "  /etc/sysctl.d/99-sysctl.conf:2 sets "
+	    "kernel.yama.ptrace_scope = 0");
+	/* Masked in /etc by /dev/null: hidden. */
+	unlink(link);
+	ASSERT_EQ(0, symlink("/dev/null", link));
+	ASSERT_EQ(0, HS());
+	/* A /usr/lib link of the same name is masked by the /etc one. */
+	snprintf(link, sizeof(link), "%s/usr/lib/sysctl.d/99-sysctl.conf",
+		 self->dir);
+	ASSERT_EQ(0, symlink("../../../etc/sysctl.conf", link));
 	ASSERT_EQ(0, HS());
 }
 
@@ -1241,6 +1259,351 @@ TEST_F(hs, module_file_found_without_modinfo)
 	JSON_OK("d['secure_boot']['module_file'].endswith('.ko.zst')",
 		"d['secure_boot']['signed'] is None",
 		"d['secure_boot']['built_for'] is None");
+}
+
+/* ---- fixes of the tester's list ---- */
+
+/* #1: a negative floor is garbled, never an index for --explain. */
+TEST_F(hs, explain_negative_floor)
+{
+	fake_module(self->dir, &at_floor);
+	put_knob(self->dir, 0, "floor", "-5\n");
+	ASSERT_EQ(3, HS("--explain"));
+	HAS(self->r->out, "kernel.yama.ptrace_scope: value unknown, shown at "
+	    "level 1\n");
+	HAS(self->r->err, "ptrace_scope/floor: unexpected content \"-5\"");
+	ASSERT_EQ(3, HS("--json"));
+	JSON_OK("d['knobs'][0]['floor'] is None",
+		"d['knobs'][0]['state'] == 'unknown'");
+	/* A floor above the top level with an unknown value: the top. */
+	put_knob(self->dir, 0, "floor", "7\n");
+	put_knob(self->dir, 0, "value", "x\n");
+	ASSERT_EQ(3, HS("--explain"));
+	HAS(self->r->out, "kernel.yama.ptrace_scope: value unknown, shown at "
+	    "level 3\n");
+}
+
+/* #3: a bare CR or a NUL ends a line, as for systemd; CRLF still works. */
+TEST_F(hs, boot_cr_and_nul_end_lines)
+{
+	static const char text[] = "# harmless\rkernel.yama.ptrace_scope = 0\n"
+		"# also\0kernel.kptr_restrict=0\r\n"
+		"net.core.bpf_jit_harden=0\r\n";
+
+	fake_module(self->dir, &at_floor);
+	put_bytes(self->dir, "etc/sysctl.d/50-x.conf", text, sizeof(text) - 1);
+	ASSERT_EQ(1, HS("--json"));
+	JSON_OK("[(b['sysctl'], b['value'], b['line']) for b in "
+		"d['boot_config']] == [('kernel.yama.ptrace_scope', 0, 2), "
+		"('kernel.kptr_restrict', 0, 4), "
+		"('net.core.bpf_jit_harden', 0, 5)]");
+}
+
+/* #4: the spellings systemd and the kernel take for the same key. */
+TEST_F(hs, boot_key_spellings)
+{
+	static const char *const keys[] = {
+		"kernel..yama.ptrace_scope", ".kernel.yama.ptrace_scope",
+		"/kernel/yama/ptrace_scope", "kernel/yama//ptrace_scope",
+		"kernel.yama.ptrace_scope.", "kernel/./yama/ptrace_scope",
+		"kernel/yama/ptrace_scope/",
+	};
+	size_t i;
+
+	fake_module(self->dir, &at_floor);
+	for (i = 0; i < ARRAY_SIZE(keys); i++) {
+		put(self->dir, "etc/sysctl.d/50-x.conf", "%s = 0\n", keys[i]);
+		if (HS() != 1)
+			TH_LOG("key %s", keys[i]);
+		ASSERT_EQ(1, self->r->code);
+		HAS(self->r->out, "50-x.conf:1 sets kernel.yama.ptrace_scope "
+		    "= 0");
+	}
+	/* After a first '/', a '.' is literal: another key. */
+	put(self->dir, "etc/sysctl.d/50-x.conf",
+	    "kernel/yama.ptrace_scope = 0\n");
+	ASSERT_EQ(0, HS());
+}
+
+/* #5: the command line follows the kernel: every '.' becomes '/'. */
+TEST_F(hs, boot_command_line_kernel_rule)
+{
+	fake_module(self->dir, &at_floor);
+	put(self->dir, "proc/cmdline", "sysctl/kernel/yama/ptrace_scope=0 "
+	    "sysctl.kernel.kptr_restrict/=0 sysctl/net.core.bpf_jit_harden=0"
+	    "\n");
+	ASSERT_EQ(1, HS("--json"));
+	JSON_OK("[b['sysctl'] for b in d['boot_config']] == "
+		"['kernel.yama.ptrace_scope', 'kernel.kptr_restrict', "
+		"'net.core.bpf_jit_harden']");
+	put(self->dir, "proc/cmdline", "sysctl.kernel.yama/ptrace_scope=0\n");
+	ASSERT_EQ(1, HS());
+	HAS(self->r->out, "kernel command line sets kernel.yama.ptrace_scope "
+	    "= 0");
+	/* Not the prefix: ignored. */
+	put(self->dir, "proc/cmdline", "sysctlx.kernel.kptr_restrict=0 "
+	    "sysctl.=0 sysctl=0 xsysctl.kernel.kptr_restrict=0\n");
+	ASSERT_EQ(0, HS());
+}
+
+/* #6: values in base 0 after blanks, refused outside the knob's range. */
+TEST_F(hs, boot_values_as_the_kernel_parses)
+{
+	static const char *const refused[] = {
+		"-1", "4", "9", "08", "010", "0x", "+0", "1x", "- 0",
+		"99999999999999999999",
+	};
+	size_t i;
+
+	fake_module(self->dir, &at_floor);
+	put(self->dir, "etc/sysctl.d/50-x.conf", "kernel.kptr_restrict = 0x0\n"
+	    "kernel.yama.ptrace_scope = 00\n");
+	ASSERT_EQ(1, HS("--json"));
+	JSON_OK("[(b['sysctl'], b['value']) for b in d['boot_config']] == "
+		"[('kernel.yama.ptrace_scope', 0), "
+		"('kernel.kptr_restrict', 0)]");
+	for (i = 0; i < ARRAY_SIZE(refused); i++) {
+		put(self->dir, "etc/sysctl.d/50-x.conf",
+		    "kernel.yama.ptrace_scope = %s\n", refused[i]);
+		put(self->dir, "proc/cmdline",
+		    "sysctl.kernel.kptr_restrict=\"%s\"\n", refused[i]);
+		if (HS() != 0)
+			TH_LOG("value %s:\n%s", refused[i], self->r->out);
+		ASSERT_EQ(0, self->r->code);
+	}
+	/* A refused value replaces an earlier assignment (nothing written). */
+	put(self->dir, "etc/sysctl.d/10-a.conf", "kernel.yama.ptrace_scope=0\n");
+	put(self->dir, "etc/sysctl.d/50-x.conf", "kernel.yama.ptrace_scope=-1\n");
+	ASSERT_EQ(0, HS());
+	/* Leading blanks are skipped on the command line, as the kernel does. */
+	put(self->dir, "proc/cmdline", "\"sysctl.kernel.kptr_restrict= 0\"\n");
+	ASSERT_EQ(1, HS());
+	HAS(self->r->out, "kernel command line sets kernel.kptr_restrict = 0");
+	/* ptrace_scope takes 3, kptr_restrict only up to 2. */
+	put(self->dir, "proc/cmdline", "sysctl.kernel.yama.ptrace_scope=3 "
+	    "sysctl.kernel.kptr_restrict=3\n");
+	ASSERT_EQ(0, HS());
+}
+
+/* #7: the numbers decide, not the module's state word. */
+TEST_F(hs, state_judged_by_value_and_floor)
+{
+	fake_module(self->dir, &at_floor);
+	put_knob(self->dir, 0, "value", "0\n");
+	put_knob(self->dir, 0, "state", "ok\n");
+	ASSERT_EQ(1, HS());
+	HAS(self->r->out, "kernel.yama.ptrace_scope     0     1 below");
+	put(self->dir, SYSFS "/mode", "enforce\n");
+	ASSERT_EQ(2, HS());
+	put_knob(self->dir, 0, "value", "2\n");
+	put_knob(self->dir, 0, "state", "below\n");
+	ASSERT_EQ(0, HS());
+	HAS(self->r->out, "kernel.yama.ptrace_scope     2     1 ok");
+	/* The module's "absent" stays. */
+	put_knob(self->dir, 0, "state", "absent\n");
+	ASSERT_EQ(0, HS());
+	HAS(self->r->out, "kernel.yama.ptrace_scope     -     1 absent");
+}
+
+/* #8: a known negative value is a number in JSON, not null. */
+TEST_F(hs, json_negative_value)
+{
+	const int v[3] = { 1, 1, 1 };
+
+	fake_module(self->dir, &at_floor);
+	put_knob(self->dir, 1, "value", "-1\n");
+	ASSERT_EQ(1, HS("--json"));
+	JSON_OK("d['knobs'][1]['value'] == -1",
+		"d['knobs'][1]['state'] == 'below'");
+	nftw(self->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	ASSERT_EQ(0, mkdir(self->dir, 0755));
+	fake_proc(self->dir, v);
+	put(self->dir, "proc/sys/kernel/kptr_restrict", "-2\n");
+	ASSERT_EQ(1, HS("--json"));
+	JSON_OK("d['knobs'][1]['value'] == -2");
+}
+
+static void make_fifo(const char *dir, const char *rel)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, rel);
+	mkparents(path);
+	unlink(path);
+	if (mkfifo(path, 0644)) {
+		perror(path);
+		abort();
+	}
+}
+
+/* #9: FIFOs are skipped, not opened; a directory masks nothing. */
+TEST_F(hs, fifo_and_directory_conf)
+{
+	char path[PATH_MAX];
+
+	fake_module(self->dir, &at_floor);
+	fake_efi(self->dir, 1);
+	make_fifo(self->dir, "etc/sysctl.d/20-b.conf");
+	put(self->dir, "usr/lib/sysctl.d/20-b.conf", "kernel.kptr_restrict=0\n");
+	make_fifo(self->dir, "harden_defaults.modinfo");
+	make_fifo(self->dir, KO_DIR "harden_defaults.ko");
+	make_fifo(self->dir, "proc/cmdline");
+	snprintf(path, sizeof(path), "%s/etc/sysctl.d/10-default-yama-scope."
+		 "conf", self->dir);
+	ASSERT_EQ(0, mkdir(path, 0755));
+	put(self->dir, YAMA_CONF, "kernel.yama.ptrace_scope = 0\n");
+	/* The harness's timeout catches a hang. */
+	ASSERT_EQ(1, HS("--json"));
+	JSON_OK("[b['file'] for b in d['boot_config']] == "
+		"['/usr/lib/sysctl.d/10-default-yama-scope.conf', "
+		"'/usr/lib/sysctl.d/20-b.conf']",
+		"d['secure_boot']['module_file'] is None");
+	HAS(self->r->err, "proc/cmdline: not a regular file");
+	/* A /dev/null link still masks. */
+	snprintf(path, sizeof(path), "%s/run/sysctl.d/20-b.conf", self->dir);
+	mkparents(path);
+	ASSERT_EQ(0, symlink("/dev/null", path));
+	ASSERT_EQ(1, HS("--json"));
+	JSON_OK("[b['file'] for b in d['boot_config']] == "
+		"['/usr/lib/sysctl.d/10-default-yama-scope.conf']");
+}
+
+/* #10: '*' stays within a directory; "-key" keeps a glob off a key. */
+TEST_F(hs, boot_glob_pathname_and_exclusion)
+{
+	fake_module(self->dir, &at_floor);
+	put(self->dir, "etc/sysctl.d/50-x.conf", "kernel.* = 0\n");
+	ASSERT_EQ(1, HS("--json"));
+	JSON_OK("[b['sysctl'] for b in d['boot_config']] == "
+		"['kernel.kptr_restrict']");
+	put(self->dir, "etc/sysctl.d/50-x.conf", "kernel/*/ptrace_scope = 0\n"
+	    "net.core.* = 0\n");
+	ASSERT_EQ(1, HS("--json"));
+	JSON_OK("[b['sysctl'] for b in d['boot_config']] == "
+		"['kernel.yama.ptrace_scope', 'net.core.bpf_jit_harden']");
+	/* The exclusion counts wherever it stands, even in an earlier file. */
+	put(self->dir, "etc/sysctl.d/10-a.conf", "-net.core.bpf_jit_harden\n");
+	ASSERT_EQ(1, HS("--json"));
+	JSON_OK("[b['sysctl'] for b in d['boot_config']] == "
+		"['kernel.yama.ptrace_scope']");
+	/* A later "-key" also replaces an exact assignment, as in systemd. */
+	put(self->dir, "etc/sysctl.d/10-a.conf", "kernel.kptr_restrict=0\n");
+	put(self->dir, "etc/sysctl.d/50-x.conf", "-kernel.kptr_restrict\n");
+	ASSERT_EQ(0, HS());
+	/* An excluding glob excludes nothing. */
+	put(self->dir, "etc/sysctl.d/50-x.conf", "-kernel.*\n");
+	ASSERT_EQ(1, HS());
+	HAS(self->r->out, "10-a.conf:1 sets kernel.kptr_restrict = 0");
+}
+
+/* #11: C1 controls and invalid UTF-8 escaped; valid UTF-8 kept. */
+TEST_F(hs, escape_c1_and_utf8)
+{
+	char path[PATH_MAX];
+	uid_t uid = geteuid() ? 0 : 65534;
+
+	fake_module(self->dir, &at_floor);
+	put(self->dir, "etc/sysctl.d/10-\xc2\x9b" "2J-\xc3\xa9-\xff.conf",
+	    "kernel.kptr_restrict=0\n");
+	ASSERT_EQ(1, HS());
+	HAS(self->r->out, "  /etc/sysctl.d/10-\\xc2\\x9b2J-\xc3\xa9-\\xff.conf:1 "
+	    "sets");
+	ASSERT_EQ(1, HS("--json"));
+	HAS(self->r->out, "10-\\u009b2J-\xc3\xa9-\\u00ff.conf");
+	JSON_OK("d['boot_config'][0]['file'] == "
+		"'/etc/sysctl.d/10-\\x9b2J-\\xe9-\\xff.conf'");
+	/* An unreadable file: its name on stderr is escaped too. */
+	put(self->dir, "etc/sysctl.d/10-\xc2\x9b" "2J-\xc3\xa9-\xff.conf", NULL);
+	put(self->dir, "etc/sysctl.d/20-\x1b]0;x\x07\xc2\x85.conf",
+	    "kernel.kptr_restrict=0\n");
+	snprintf(path, sizeof(path), "%s/etc/sysctl.d/20-\x1b]0;x\x07\xc2\x85"
+		 ".conf", self->dir);
+	ASSERT_EQ(0, chmod(path, 0));
+	ASSERT_EQ(0, hs(self->dir, self->r, uid, NULL));
+	HAS(self->r->err, "/etc/sysctl.d/20-\\x1b]0;x\\x07\\xc2\\x85.conf: "
+	    "Permission denied\n");
+	HASNT(self->r->err, "\x1b");
+	HASNT(self->r->err, "\xc2\x85");
+}
+
+/* #12: --quiet says when a knob was not judged. */
+TEST_F(hs, quiet_root_only_not_judged)
+{
+	struct fake fk = { "warn", { 0, 1, 1 }, { 1, 1, 1 } };
+	uid_t uid;
+
+	fake_module(self->dir, &at_floor);
+	uid = hide_bpf(self->dir, BPF_FILES(SYSFS "/bpf_jit_harden/"));
+	ASSERT_EQ(0, hs(self->dir, self->r, uid, "--quiet", NULL));
+	ASSERT_STREQ("HARDEN OK - the readable knobs at or above their floor, "
+		     "net.core.bpf_jit_harden not judged (readable by root "
+		     "only)\n", self->r->out);
+	fake_module(self->dir, &fk);
+	uid = hide_bpf(self->dir, BPF_FILES(SYSFS "/bpf_jit_harden/"));
+	ASSERT_EQ(1, hs(self->dir, self->r, uid, "--quiet", NULL));
+	ASSERT_STREQ("HARDEN WARNING - kernel.yama.ptrace_scope 0 < floor 1, "
+		     "net.core.bpf_jit_harden not judged (readable by root "
+		     "only)\n", self->r->out);
+}
+
+/* Run the tool with @arg and its stdout on /dev/full. */
+static int to_dev_full(const char *dir, const char *arg, struct result *r)
+{
+	char err[PATH_MAX];
+	int status, fo, fe;
+	pid_t pid;
+
+	snprintf(err, sizeof(err), "%s/.err", dir);
+	fo = open("/dev/full", O_WRONLY);
+	if (fo < 0)
+		return -1;
+	fe = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	pid = fork();
+	if (pid == 0) {
+		dup2(fo, 1);
+		dup2(fe, 2);
+		execl(tool(), tool(), arg, (char *)NULL);
+		_exit(127);
+	}
+	close(fo);
+	close(fe);
+	waitpid(pid, &status, 0);
+	slurp(err, r->err);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* #13: --help and --version report a write error like other output. */
+TEST_F(hs, help_version_write_error)
+{
+	if (access("/dev/full", W_OK))
+		SKIP(return, "no /dev/full");
+	ASSERT_EQ(3, to_dev_full(self->dir, "--help", self->r));
+	HAS(self->r->err, "harden-status: write error");
+	ASSERT_EQ(3, to_dev_full(self->dir, "--version", self->r));
+	HAS(self->r->err, "harden-status: write error");
+	ASSERT_EQ(0, HS("--version"));
+	HAS(self->r->out, "harden-status ");
+}
+
+/* #14: CFLAGS on the make command line add to the flags the code needs. */
+TEST_F(hs, makefile_user_cflags_only_add)
+{
+	char cmd[PATH_MAX * 2 + 256], bin[PATH_MAX];
+	char *argv[] = { bin, "--version", NULL };
+
+	snprintf(cmd, sizeof(cmd), "make -s -C '%s/../../tools' OUT='%s/b' "
+		 "CFLAGS='-O1 -g' LDFLAGS='-g' >'%s/.make' 2>&1", scripts(),
+		 self->dir, self->dir);
+	if (system(cmd)) {
+		snprintf(cmd, sizeof(cmd), "%s/.make", self->dir);
+		slurp(cmd, self->r->err);
+		TH_LOG("%s", self->r->err);
+		ASSERT_TRUE(0);
+	}
+	snprintf(bin, sizeof(bin), "%s/b/harden-status", self->dir);
+	run_argv(self->dir, argv, 0, self->r);
+	ASSERT_EQ(0, self->r->code);
+	HAS(self->r->out, "harden-status ");
 }
 
 TEST_HARNESS_MAIN

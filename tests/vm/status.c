@@ -1363,10 +1363,16 @@ TEST_F(status, non_root)
 	jfree(&doc);
 	run_free(&self->r);
 
+	/* What nobody cannot read, --quiet says it did not judge. */
+	EXPECT_EQ(0, tool(NOBODY, &self->r, "--quiet"));
+	EXPECT_STREQ("HARDEN OK - the readable knobs at or above their floor, net.core.bpf_jit_harden not judged (readable by root only)\n",
+		     self->r.out);
+	run_free(&self->r);
+
 	/* The others are still judged: a lowering makes it 1 for nobody too. */
 	ASSERT_EQ(0, sysctl_set(KPTR_RESTRICT, 0));
 	EXPECT_EQ(1, tool(NOBODY, &self->r, "--quiet"));
-	EXPECT_STREQ("HARDEN WARNING - kernel.kptr_restrict 0 < floor 1\n",
+	EXPECT_STREQ("HARDEN WARNING - kernel.kptr_restrict 0 < floor 1, net.core.bpf_jit_harden not judged (readable by root only)\n",
 		     self->r.out);
 }
 
