@@ -82,6 +82,9 @@ struct hd_event {
  *	does not report again what the hook already did
  * @detector: how lowerings are caught now
  * @hooked: @kp is registered
+ * @raiser: the task writing the floor through the handler for us, so the
+ *	probe can keep that write from lowering a value raised meanwhile
+ * @raise_skipped: set by the probe when it kept such a write from storing
  * @ping: set by the periodic check, cleared by the probe when it fires
  * @kp: the kprobe on @handler
  * @events: lowering events since load
@@ -111,6 +114,8 @@ struct hd_knob {
 	int seen;
 	enum hd_detector detector;
 	bool hooked;
+	struct task_struct *raiser;
+	bool raise_skipped;
 	int ping;
 	struct kprobe kp;
 
@@ -153,6 +158,8 @@ void hd_hooks_unregister(void);
 void hd_poll_start(unsigned int interval);
 void hd_poll_ensure(const char *why);
 void hd_poll_stop(void);
+void hd_poll_once(void);
+void hd_poll_once_cancel(void);
 
 /* events.c */
 void hd_knob_init_events(struct hd_knob *k);

@@ -43,10 +43,9 @@ static unsigned int digit_value(char c)
  * Parse a sysctl write exactly as the int handlers do, so that what we
  * judge is what they would store: only the first PAGE_SIZE - 1
  * characters count (the rest is never read); leading white space is
- * skipped; an
- * optional minus; digits in base 0 (0x.. hex, 0.. octal); the number must
- * be shorter than HD_NUM_MAX and followed by a blank, a tab, a newline or
- * the end of the write, and fit in an int. Anything else the handler
+ * skipped; an optional minus; digits in base 0 (0x.. hex, 0.. octal);
+ * the number must be shorter than HD_NUM_MAX and followed by a blank, a
+ * tab, a newline or the end of the write, and fit in an int. Anything else the handler
  * refuses with EINVAL, and so it is no event.
  */
 static bool parse_write(const char *buf, size_t len, int *val)
@@ -101,6 +100,12 @@ static noinline int hd_refuse(void)
 	return -EPERM;
 }
 
+/* Its stand-in for our own raise when the value is already as high. */
+static noinline int hd_skip(void)
+{
+	return 0;
+}
+
 /*
  * Would the handler store this value? Mirrors its own checks, so that a
  * write it refuses anyway is no event and leaves no trace.
@@ -139,6 +144,13 @@ static int hook_pre(struct kprobe *p, struct pt_regs *regs)
 		return 0;
 
 	old = READ_ONCE(*data);
+	if (unlikely(READ_ONCE(k->raiser) == current)) {
+		if (old < new)
+			return 0;	/* our raise: let it store */
+		WRITE_ONCE(k->raise_skipped, true);
+		instruction_pointer_set(regs, (unsigned long)hd_skip);
+		return 1;	/* raised meanwhile: never lower it */
+	}
 	if (!handler_stores(k, old, new))
 		return 0;
 	floor = READ_ONCE(k->floor);
@@ -156,11 +168,14 @@ static int hook_pre(struct kprobe *p, struct pt_regs *regs)
 		 * At a non-zero offset the handler ignores the write while
 		 * kernel.sysctl_writes_strict is at its default, and stores
 		 * it when that is off; we cannot tell which from here. Warn
-		 * mode reports no lowering that may not happen: the periodic
-		 * check reports it if it did. Enforce refuses it either way.
+		 * mode reports no lowering that may not happen: a check
+		 * after the write reports it if it did. Enforce refuses it
+		 * either way.
 		 */
-		if (*hd_handler_ppos(regs))
+		if (*hd_handler_ppos(regs)) {
+			hd_poll_once();
 			return 0;
+		}
 		WRITE_ONCE(k->seen, new);
 		hd_event_write(k, old, new, HD_ACT_WARNED);
 		return 0;

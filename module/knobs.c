@@ -252,12 +252,22 @@ int hd_knob_raise(struct hd_knob *k, const char *why)
 		return 0;
 
 	len = scnprintf(buf, sizeof(buf), "%d\n", floor);
+	/*
+	 * Between the read above and the store, another writer may raise
+	 * the knob higher; the probe sees that this write is ours and then
+	 * lets the handler skip the store instead of lowering it.
+	 */
+	WRITE_ONCE(k->raise_skipped, false);
+	WRITE_ONCE(k->raiser, current);
 	n = kernel_write(k->file, buf, len, &pos);
+	WRITE_ONCE(k->raiser, NULL);
 	if (n < 0) {
 		pr_err("%s: raising %d -> %d %s failed: error %zd\n",
 		       k->sysctl, old, floor, why, n);
 		return n;
 	}
+	if (READ_ONCE(k->raise_skipped))
+		return 0;	/* someone raised it higher meanwhile */
 	WRITE_ONCE(k->seen, floor);
 	pr_info("%s raised %d -> %d %s\n", k->sysctl, old, floor, why);
 	return 1;

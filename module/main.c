@@ -92,7 +92,10 @@ static struct hd_param param_kptr_restrict = {
 module_param_cb(kptr_restrict, &hd_param_ops, &param_kptr_restrict, 0444);
 MODULE_PARM_DESC(kptr_restrict, "floor for kernel.kptr_restrict, 0-2 (default 1; 0 = not guarded)");
 
-/* Its parameter file is root only, as the kernel keeps the knob itself. */
+/*
+ * Its parameter file is root only: the floor is a lower bound of a value
+ * the kernel hides from unprivileged readers.
+ */
 static struct hd_param param_bpf_jit_harden = {
 	.name = "bpf_jit_harden", .min = 0, .max = 2, .value = 1,
 };
@@ -156,17 +159,24 @@ static int check_params(void)
 }
 
 /*
- * After the mode or a floor rose, a write judged under the old one may
- * still be on its way from our probe to the handler's store, and land
- * below the new floor. Each such writer is in a system call that does
- * not sleep before it stores, and RCU-tasks waits until every task has
- * been back to user space or slept since: once it returns, they have
- * all stored. Then raise what they left below.
+ * After the mode or a floor rose, a write a probe judged under the old
+ * one may still be on its way to the handler's store, and land below the
+ * new floor. Such a writer is in a system call that does not sleep
+ * between the probe and the store, and RCU-tasks waits until every task
+ * has been back in user space or slept since; where the kernel has no
+ * RCU-tasks (no preemption), synchronize_rcu_tasks() is synchronize_rcu(),
+ * which waits as long for the same reason. Then raise what they left
+ * below: @k alone, or every knob when @k is NULL.
+ *
+ * Context: may sleep for a grace period (a quarter of a second or so).
  */
-static void settle(const char *why)
+static void settle(struct hd_knob *k, const char *why)
 {
 	synchronize_rcu_tasks();
-	hd_knobs_raise_all(why);
+	if (k)
+		hd_knob_raise(k, why);
+	else
+		hd_knobs_raise_all(why);
 }
 
 /*
@@ -214,7 +224,7 @@ int hd_set_mode(int mode)
 	pr_notice("mode %s -> %s\n", hd_mode_names[old], hd_mode_names[mode]);
 	if (old == HD_MODE_WARN) {
 		hd_knobs_raise_all("on entering enforcement");
-		settle("on entering enforcement, after a write warn mode let through");
+		settle(NULL, "on entering enforcement, after a write warn mode let through");
 	}
 out:
 	mutex_unlock(&hd_config_lock);
@@ -253,8 +263,8 @@ int hd_set_floor(struct hd_knob *k, int floor)
 	}
 	if (floor != old)
 		pr_notice("%s floor %d -> %d\n", k->sysctl, old, floor);
-	if (floor > old && k->file)
-		settle("to the new floor, after a write judged against the old one");
+	if (floor > old && k->hooked)
+		settle(k, "to the new floor, after a write judged against the old one");
 out:
 	mutex_unlock(&hd_config_lock);
 	return err;
@@ -303,6 +313,8 @@ static int __init hd_init(void)
 	if (err)
 		goto err_hooks;
 	hd_poll_start(param_poll_interval.value);
+	/* A write already inside a handler when we hooked it lands now. */
+	hd_poll_once();
 	for (k = hd_knobs; k < hd_knobs_end; k++)
 		if (k->detector == HD_DETECT_POLL)
 			hd_poll_ensure("a knob has no hook");
@@ -321,10 +333,12 @@ err_sysfs:
 	hd_poll_stop();
 err_hooks:
 	hd_hooks_unregister();
+	hd_poll_once_cancel();
 	hd_knobs_close();
 	/*
 	 * modprobe reads -EEXIST from a load as "already loaded" and exits
-	 * 0; kernels since 6.5 or so turn it into -EBUSY, older ones do not.
+	 * 0. The 7.x kernels turn an init's -EEXIST into -EBUSY themselves;
+	 * 6.1 and 6.12 pass it on.
 	 */
 	return err == -EEXIST ? -EBUSY : err;
 }
@@ -336,6 +350,7 @@ static void __exit hd_exit(void)
 	hd_sysfs_exit();
 	hd_poll_stop();
 	hd_hooks_unregister();
+	hd_poll_once_cancel();
 	hd_knobs_close();
 	pr_info("unloaded; values left as they are\n");
 }

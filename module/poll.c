@@ -10,6 +10,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/jiffies.h>
+#include <linux/rcupdate.h>
 #include <linux/workqueue.h>
 
 #include "harden_defaults.h"
@@ -18,6 +19,8 @@ static unsigned int poll_interval;
 
 static void poll_fn(struct work_struct *work);
 static DECLARE_DELAYED_WORK(poll_work, poll_fn);
+static void once_fn(struct work_struct *work);
+static DECLARE_WORK(once_work, once_fn);
 
 static void check_knob(struct hd_knob *k)
 {
@@ -61,7 +64,7 @@ static void check_hook(struct hd_knob *k)
 	}
 }
 
-static void poll_fn(struct work_struct *work)
+static void check_all(bool hooks)
 {
 	struct hd_knob *k;
 
@@ -69,13 +72,46 @@ static void poll_fn(struct work_struct *work)
 	for (k = hd_knobs; k < hd_knobs_end; k++) {
 		if (!k->file)
 			continue;
-		if (k->hooked)
+		if (hooks && k->hooked)
 			check_hook(k);
 		check_knob(k);
 	}
 	mutex_unlock(&hd_config_lock);
+}
 
+static void poll_fn(struct work_struct *work)
+{
+	check_all(true);
 	schedule_delayed_work(&poll_work, poll_interval * HZ);
+}
+
+/* One check, once every write already past a probe has landed. */
+static void once_fn(struct work_struct *work)
+{
+	synchronize_rcu_tasks();
+	check_all(false);
+}
+
+/**
+ * hd_poll_once() - check every knob once, soon, whatever the interval
+ *
+ * For what a probe let through without knowing whether it will land: a
+ * write at a non-zero offset in warn mode, and writes already inside a
+ * handler when the module loaded. Callable from the probe.
+ */
+void hd_poll_once(void)
+{
+	schedule_work(&once_work);
+}
+
+/**
+ * hd_poll_once_cancel() - wait for a queued hd_poll_once() check
+ *
+ * Only once the probes are gone, since they may queue it.
+ */
+void hd_poll_once_cancel(void)
+{
+	cancel_work_sync(&once_work);
 }
 
 /**

@@ -13,8 +13,8 @@
 
 #include <linux/capability.h>
 #include <linux/kernel.h>
+#include <linux/kernfs.h>
 #include <linux/kobject.h>
-#include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
 
@@ -235,38 +235,6 @@ static void remove_knob_dirs(void)
 	}
 }
 
-static void hd_kobj_release(struct kobject *kobj)
-{
-	kfree(kobj);
-}
-
-static const struct kobj_type hd_kobj_type = {
-	.release = hd_kobj_release,
-	.sysfs_ops = &kobj_sysfs_ops,
-};
-
-/*
- * kobject_create_and_add() without losing the reason: a name already
- * taken gives -EEXIST, not -ENOMEM, and the load says so.
- */
-static int hd_kobj_add(struct kobject **kobjp, const char *name,
-		       struct kobject *parent)
-{
-	struct kobject *kobj;
-	int err;
-
-	kobj = kzalloc(sizeof(*kobj), GFP_KERNEL);
-	if (!kobj)
-		return -ENOMEM;
-	err = kobject_init_and_add(kobj, &hd_kobj_type, parent, "%s", name);
-	if (err) {
-		kobject_put(kobj);
-		return err;
-	}
-	*kobjp = kobj;
-	return 0;
-}
-
 /**
  * hd_sysfs_init() - create /sys/kernel/harden_defaults and its files
  *
@@ -274,23 +242,37 @@ static int hd_kobj_add(struct kobject **kobjp, const char *name,
  */
 int hd_sysfs_init(void)
 {
+	struct kernfs_node *kn;
 	struct hd_knob *k;
 	int err;
 
-	err = hd_kobj_add(&hd_kobj, KBUILD_MODNAME, kernel_kobj);
-	if (err) {
-		pr_err("cannot create /sys/kernel/%s: error %d\n",
-		       KBUILD_MODNAME, err);
-		return err;
+	/*
+	 * kobject_create_and_add() says only NULL; a name already taken is
+	 * worth its own line (and -EBUSY: modprobe reads -EEXIST from a
+	 * load as "already loaded").
+	 */
+	kn = kernfs_find_and_get(kernel_kobj->sd, KBUILD_MODNAME);
+	if (kn) {
+		kernfs_put(kn);
+		pr_err("cannot create /sys/kernel/%s: it already exists\n",
+		       KBUILD_MODNAME);
+		return -EBUSY;
+	}
+	hd_kobj = kobject_create_and_add(KBUILD_MODNAME, kernel_kobj);
+	if (!hd_kobj) {
+		pr_err("cannot create /sys/kernel/%s\n", KBUILD_MODNAME);
+		return -ENOMEM;
 	}
 	err = sysfs_create_group(hd_kobj, &top_group);
 	if (err)
 		goto err_put;
 
 	for (k = hd_knobs; k < hd_knobs_end; k++) {
-		err = hd_kobj_add(&k->kobj, k->name, hd_kobj);
-		if (err)
+		k->kobj = kobject_create_and_add(k->name, hd_kobj);
+		if (!k->kobj) {
+			err = -ENOMEM;
 			goto err_knobs;
+		}
 		err = sysfs_create_group(k->kobj, &knob_group);
 		if (err) {
 			kobject_put(k->kobj);

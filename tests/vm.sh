@@ -188,11 +188,7 @@ judge() {	# LABEL LOG
 		result fail "$label" "guest never reached its end marker (panic, hang or timeout)"
 		tail -n 40 "$log.txt" | sed 's/^/    | /'
 	fi
-	# load.sysfs_taken_unwinds makes sysfs refuse a duplicate name on
-	# purpose; the kernel prints a stack for that (not a WARNING), from
-	# its complaint to kobject's. Only that one is let through.
 	if sed -n '/^HD-DMESG-BEGIN/,/^HD-DMESG-END/p' "$log.txt" |
-		sed "/sysfs: cannot create duplicate filename '\/kernel\/harden_defaults'/,/kobject_add_internal failed for harden_defaults with -EEXIST/d" |
 		grep -E 'WARNING:|BUG:|Oops|Call Trace|general protection|UBSAN|KASAN' \
 		>"$log.bad"; then
 		result fail "$label" "kernel log has a warning or an oops"

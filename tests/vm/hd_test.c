@@ -249,6 +249,40 @@ int kmsg_count(int fd, const char *needle, char *line, size_t size)
 	return n;
 }
 
+static void *hammer_one(void *arg)
+{
+	struct hammer *h = arg;
+	int fd = open(h->path, O_WRONLY | O_CLOEXEC);
+
+	while (fd >= 0 && !h->stop)
+		pwrite(fd, h->val, strlen(h->val), 0);
+	if (fd >= 0)
+		close(fd);
+	return NULL;
+}
+
+int hammer_start(struct hammer *h, const char *path, const char *val)
+{
+	h->path = path;
+	h->val = val;
+	h->stop = 0;
+	if (pthread_create(&h->t[0], NULL, hammer_one, h))
+		return -EAGAIN;
+	if (pthread_create(&h->t[1], NULL, hammer_one, h)) {
+		h->stop = 1;
+		pthread_join(h->t[0], NULL);
+		return -EAGAIN;
+	}
+	return 0;
+}
+
+void hammer_stop(struct hammer *h)
+{
+	h->stop = 1;
+	pthread_join(h->t[0], NULL);
+	pthread_join(h->t[1], NULL);
+}
+
 int run_as(uid_t uid, int (*fn)(void *), void *arg)
 {
 	int status;

@@ -8,6 +8,7 @@
 #ifndef HD_TEST_H
 #define HD_TEST_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -50,6 +51,17 @@ char *kmsg_since(int fd);
 int count_lines(const char *text, const char *needle, char *line,
 		size_t size);
 int kmsg_count(int fd, const char *needle, char *line, size_t size);
+
+/* Two threads writing @val into @path in a loop until hammer_stop(). */
+struct hammer {
+	const char *path;
+	const char *val;
+	volatile int stop;
+	pthread_t t[2];
+};
+
+int hammer_start(struct hammer *h, const char *path, const char *val);
+void hammer_stop(struct hammer *h);
 
 /* Run fn(arg) in a child as uid/gid, return its exit status or -errno. */
 int run_as(uid_t uid, int (*fn)(void *), void *arg);

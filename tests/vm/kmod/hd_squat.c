@@ -9,8 +9,8 @@
  *	sysfs=1		holds /sys/kernel/harden_defaults
  *	ipmodify=FUNC	holds FUNC's ftrace site with an ftrace_ops that
  *			may change the instruction pointer; a kprobe there
- *			then fails to register with -EBUSY wherever kprobes
- *			sit on ftrace (x86_64)
+ *			then fails to register with -EBUSY (x86_64 6.1,
+ *			6.12) or registers but never fires (7.x)
  *
  * Never installed or packaged.
  */
@@ -53,6 +53,13 @@ static int __init squat_init(void)
 			return -ENOMEM;
 	}
 	if (ipmodify) {
+		/* One function: a pattern would hold every match. */
+		if (strpbrk(ipmodify, "*?[!")) {
+			pr_err("ipmodify=%s: one function name, no pattern\n",
+			       ipmodify);
+			kobject_put(squat_kobj);
+			return -EINVAL;
+		}
 		err = ftrace_set_filter(&squat_ops, (unsigned char *)ipmodify,
 					strlen(ipmodify), 1);
 		if (!err)
