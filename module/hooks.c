@@ -45,8 +45,8 @@ static unsigned int digit_value(char c)
  * characters count (the rest is never read); leading white space is
  * skipped; an optional minus; digits in base 0 (0x.. hex, 0.. octal);
  * the number must be shorter than HD_NUM_MAX and followed by a blank, a
- * tab, a newline or the end of the write, and fit in an int. Anything else the handler
- * refuses with EINVAL, and so it is no event.
+ * tab, a newline or the end of the write, and fit in an int. Anything
+ * else the handler refuses with EINVAL, and so it is no event.
  */
 static bool parse_write(const char *buf, size_t len, int *val)
 {
