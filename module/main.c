@@ -99,7 +99,6 @@ MODULE_PARM_DESC(kptr_restrict, "floor for kernel.kptr_restrict, 0-2 (default 1;
 static struct hd_param param_bpf_jit_harden = {
 	.name = "bpf_jit_harden", .min = 0, .max = 2, .value = 1,
 };
-
 module_param_cb(bpf_jit_harden, &hd_param_ops, &param_bpf_jit_harden, 0400);
 MODULE_PARM_DESC(bpf_jit_harden, "floor for net.core.bpf_jit_harden, 0-2 (default 1; 0 = not guarded)");
 

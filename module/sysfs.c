@@ -246,11 +246,7 @@ int hd_sysfs_init(void)
 	struct hd_knob *k;
 	int err;
 
-	/*
-	 * kobject_create_and_add() says only NULL; a name already taken is
-	 * worth its own line (and -EBUSY: modprobe reads -EEXIST from a
-	 * load as "already loaded").
-	 */
+	/* kobject_create_and_add() says only NULL; a taken name gets a line. */
 	kn = kernfs_find_and_get(kernel_kobj->sd, KBUILD_MODNAME);
 	if (kn) {
 		kernfs_put(kn);
