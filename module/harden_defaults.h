@@ -11,6 +11,7 @@
 #define HARDEN_DEFAULTS_H
 
 #include <linux/atomic.h>
+#include <linux/bits.h>
 #include <linux/kobject.h>
 #include <linux/kprobes.h>
 #include <linux/mutex.h>
@@ -78,8 +79,13 @@ struct hd_event {
  * @floor: lowest value allowed; 0 means not guarded (nothing is below 0)
  * @file: the /proc/sys file, opened at load; NULL when absent
  * @data: the sysctl's variable, learnt from the handler; NULL until then
- * @seen: last value known to have been written, so the periodic check
- *	does not report again what the hook already did
+ * @seen: the value the periodic check last found (or the module last
+ *	raised to), so that it reports a lowering it found only once;
+ *	under hd_config_lock
+ * @passed: what the probe let on to the handler, so that the periodic
+ *	check does not report again what the probe did: the value of the
+ *	latest such write (high half) and, until the check takes them, a
+ *	bit for each value written, with flags (low half, HD_PASSED_*)
  * @detector: how lowerings are caught now
  * @hooked: @kp is registered
  * @raiser: the task writing the floor through the handler for us, so the
@@ -112,6 +118,7 @@ struct hd_knob {
 	struct file *file;
 	int *data;
 	int seen;
+	atomic64_t passed;
 	enum hd_detector detector;
 	bool hooked;
 	struct task_struct *raiser;
@@ -130,6 +137,27 @@ struct hd_knob {
 
 	struct kobject *kobj;
 };
+
+/*
+ * The low half of @passed: a bit for each value written (values 0-29),
+ * and two flags. UNORDERED: a write went on while an earlier one had
+ * perhaps not stored yet, or stored what was already there, so the order
+ * they land in is unknown. LANDED: the check saw the latest write stored.
+ */
+#define HD_PASSED_VALUES	GENMASK(29, 0)
+#define HD_PASSED_LANDED	BIT(30)
+#define HD_PASSED_UNORDERED	BIT(31)
+
+/* What the probe let through since the check took it: values, UNORDERED. */
+static inline u32 hd_passed_bits(s64 passed)
+{
+	return (u32)passed & ~HD_PASSED_LANDED;
+}
+
+static inline int hd_passed_last(s64 passed)
+{
+	return (int)(u32)((u64)passed >> 32);
+}
 
 #define HD_NR_KNOBS	3
 extern struct hd_knob hd_knobs[HD_NR_KNOBS];

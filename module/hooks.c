@@ -107,6 +107,38 @@ static noinline int hd_skip(void)
 }
 
 /*
+ * Record for the periodic check a write of @val about to go on to the
+ * handler at @data. Not one at a non-zero offset: the handler may or may
+ * not store it (kernel.sysctl_writes_strict), and the check queued for it
+ * must find it if it did.
+ */
+static void note_passed(struct hd_knob *k, struct pt_regs *regs, int *data,
+			int val)
+{
+	s64 old, new;
+	u32 bits;
+	int cur;
+
+	if (*hd_handler_ppos(regs))
+		return;
+	old = atomic64_read(&k->passed);
+	do {
+		bits = hd_passed_bits(old) | BIT(val);
+		cur = READ_ONCE(*data);
+		/*
+		 * Unless the check saw the previous write stored, a value
+		 * other than the one it wrote may mean it has not stored
+		 * yet, and may land after this one.
+		 */
+		if (cur == val || (!(old & HD_PASSED_LANDED) &&
+				   cur != hd_passed_last(old)))
+			bits |= HD_PASSED_UNORDERED;
+		new = (s64)((u64)(u32)val << 32 | bits);
+	} while (!atomic64_try_cmpxchg(&k->passed, &old, new));
+	/* Fully ordered: the check sees the record before the store. */
+}
+
+/*
  * Would the handler store this value? Mirrors its own checks, so that a
  * write it refuses anyway is no event and leaves no trace.
  */
@@ -145,8 +177,10 @@ static int hook_pre(struct kprobe *p, struct pt_regs *regs)
 
 	old = READ_ONCE(*data);
 	if (unlikely(READ_ONCE(k->raiser) == current)) {
-		if (old < new)
+		if (old < new) {
+			note_passed(k, regs, data, new);
 			return 0;	/* our raise: let it store */
+		}
 		WRITE_ONCE(k->raise_skipped, true);
 		instruction_pointer_set(regs, (unsigned long)hd_skip);
 		return 1;	/* raised meanwhile: never lower it */
@@ -155,7 +189,7 @@ static int hook_pre(struct kprobe *p, struct pt_regs *regs)
 		return 0;
 	floor = READ_ONCE(k->floor);
 	if (new >= floor) {
-		WRITE_ONCE(k->seen, new);
+		note_passed(k, regs, data, new);
 		return 0;
 	}
 	/* The handler refuses a writer without the capability itself. */
@@ -176,7 +210,7 @@ static int hook_pre(struct kprobe *p, struct pt_regs *regs)
 			hd_poll_once();
 			return 0;
 		}
-		WRITE_ONCE(k->seen, new);
+		note_passed(k, regs, data, new);
 		hd_event_write(k, old, new, HD_ACT_WARNED);
 		return 0;
 	}
@@ -246,6 +280,10 @@ static void hook_one(struct hd_knob *k)
 		k->detector = HD_DETECT_POLL;
 		return;
 	}
+	/* Where the record starts, unless a write came through already. */
+	atomic64_cmpxchg(&k->passed, 0,
+			 (s64)((u64)(u32)READ_ONCE(*k->data) << 32 |
+			       HD_PASSED_LANDED));
 	k->hooked = true;
 	k->detector = HD_DETECT_KPROBE;
 	pr_info("%s watched by a kprobe on %s\n", k->sysctl, k->handler);

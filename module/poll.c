@@ -9,7 +9,10 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/atomic.h>
+#include <linux/bits.h>
 #include <linux/jiffies.h>
+#include <linux/mutex.h>
 #include <linux/rcupdate.h>
 #include <linux/workqueue.h>
 
@@ -22,30 +25,139 @@ static DECLARE_DELAYED_WORK(poll_work, poll_fn);
 static void once_fn(struct work_struct *work);
 static DECLARE_WORK(once_work, once_fn);
 
-static void check_knob(struct hd_knob *k)
-{
-	int val, seen, floor = READ_ONCE(k->floor);
+/* One check at a time: each takes the probes' records for itself. */
+static DEFINE_MUTEX(check_lock);
 
-	if (hd_knob_read(k, &val))
+/* Writes going on through a probe make a check wait; it gives up after: */
+#define HD_CHECK_TRIES	3
+
+/*
+ * A knob's value as a check read it, and what the probe let through
+ * from the previous settled reading up to this one.
+ */
+struct hd_reading {
+	int val;
+	u32 bits;
+	int last;
+	bool read;	/* @val is valid */
+	bool settled;	/* all those writes stored before @val was read */
+};
+
+/* Take the probe's bits, leaving the latest value and LANDED. */
+static u32 take_bits(struct hd_knob *k)
+{
+	s64 s = atomic64_read(&k->passed);
+
+	while (!atomic64_try_cmpxchg(&k->passed, &s,
+				     s & ~(s64)hd_passed_bits(s)))
+		;
+	return hd_passed_bits(s);
+}
+
+/*
+ * Did the value @r read get there around the probe? @seen is the
+ * previous settled reading; @r says what the probe let through since.
+ */
+static bool went_around(const struct hd_reading *r, int seen)
+{
+	int val = r->val;
+
+	/* Nothing went through the probe: any change went around it. */
+	if (!(r->bits & HD_PASSED_VALUES))
+		return val != seen;
+	/* No write through the probe carried this value. */
+	if (val < 0 || val > 29 || !(r->bits & BIT(val)))
+		return true;
+	/*
+	 * One did; the latest of them stored last unless they overlapped,
+	 * so a different value came after it, around the probe.
+	 */
+	return val != r->last && !(r->bits & HD_PASSED_UNORDERED);
+}
+
+static void check_knob(struct hd_knob *k, const struct hd_reading *r)
+{
+	int old, seen = k->seen, floor = READ_ONCE(k->floor);
+
+	if (!r->read)
 		return;
-	seen = READ_ONCE(k->seen);
-	if (val >= floor) {
-		WRITE_ONCE(k->seen, val);
+	/* The value before, for the log line: the probe's if it has one. */
+	old = r->bits & HD_PASSED_VALUES ? r->last : seen;
+	if (r->settled)
+		k->seen = r->val;
+	if (r->val >= floor)
 		return;
-	}
 
 	if (READ_ONCE(hd_mode) == HD_MODE_WARN) {
-		/* In warn mode a lowering stands: report it once. */
-		if (val == seen)
-			return;
-		WRITE_ONCE(k->seen, val);
-		hd_event_found(k, seen, val, HD_ACT_WARNED);
+		/*
+		 * In warn mode a lowering stands: report it once, and only
+		 * if it went around the probe, which reports the others. A
+		 * reading taken while writes kept going through the probe
+		 * cannot tell, and is left to the next check.
+		 */
+		if (r->settled && went_around(r, seen))
+			hd_event_found(k, old, r->val, HD_ACT_WARNED);
 		return;
 	}
 
 	/* Nothing that went through a hook can be below floor here. */
-	hd_event_found(k, seen, val, HD_ACT_RESTORED);
+	hd_event_found(k, old, r->val, HD_ACT_RESTORED);
 	hd_knob_raise(k, "by the periodic check");
+}
+
+/*
+ * Read every knob once all the writes the probes let through have
+ * stored: take their records, wait for a grace period, read, and look
+ * again if more went through meanwhile. @grace: wait even if none did.
+ */
+static void read_settled(struct hd_reading *r, bool grace)
+{
+	struct hd_knob *k;
+	int i, try;
+	s64 s;
+
+	for (i = 0; i < HD_NR_KNOBS; i++) {
+		r[i] = (struct hd_reading){ .bits = take_bits(&hd_knobs[i]) };
+		if (r[i].bits)
+			grace = true;
+	}
+	for (try = 1; ; try++) {
+		/*
+		 * A write the probe let through may not have reached the
+		 * handler's store yet; judged now, the older value still
+		 * there would look like a lowering nobody reported.
+		 */
+		if (grace)
+			synchronize_rcu_tasks();
+		grace = false;
+		for (i = 0; i < HD_NR_KNOBS; i++) {
+			k = &hd_knobs[i];
+			if (!k->file || r[i].settled)
+				continue;
+			r[i].read = !hd_knob_read(k, &r[i].val);
+			/* Pairs with the probe's cmpxchg, before its store. */
+			smp_rmb();
+			s = atomic64_read(&k->passed);
+			r[i].last = hd_passed_last(s);
+			if (!hd_passed_bits(s)) {
+				r[i].settled = true;
+				/* The latest write is in: the next is ordered. */
+				atomic64_cmpxchg(&k->passed, s,
+						 s | HD_PASSED_LANDED);
+				continue;
+			}
+			if (try < HD_CHECK_TRIES) {
+				r[i].bits |= take_bits(k);
+				grace = true;
+			}
+		}
+		if (!grace)
+			break;
+	}
+	/* Not settled: the next check judges these writes. */
+	for (i = 0; i < HD_NR_KNOBS; i++)
+		if (!r[i].settled && r[i].bits)
+			atomic64_or(r[i].bits, &hd_knobs[i].passed);
 }
 
 /* Notice a probe that was disarmed (or re-armed) behind our back. */
@@ -64,32 +176,41 @@ static void check_hook(struct hd_knob *k)
 	}
 }
 
-static void check_all(bool hooks)
+/*
+ * @hooks: also ask each probe whether it still fires
+ * @grace: wait for a grace period even if no write went through a probe
+ */
+static void check_all(bool hooks, bool grace)
 {
+	struct hd_reading r[HD_NR_KNOBS];
 	struct hd_knob *k;
+	int i;
 
+	mutex_lock(&check_lock);
+	read_settled(r, grace);
 	mutex_lock(&hd_config_lock);
-	for (k = hd_knobs; k < hd_knobs_end; k++) {
+	for (i = 0; i < HD_NR_KNOBS; i++) {
+		k = &hd_knobs[i];
 		if (!k->file)
 			continue;
 		if (hooks && k->hooked)
 			check_hook(k);
-		check_knob(k);
+		check_knob(k, &r[i]);
 	}
 	mutex_unlock(&hd_config_lock);
+	mutex_unlock(&check_lock);
 }
 
 static void poll_fn(struct work_struct *work)
 {
-	check_all(true);
+	check_all(true, false);
 	schedule_delayed_work(&poll_work, poll_interval * HZ);
 }
 
 /* One check, once every write already past a probe has landed. */
 static void once_fn(struct work_struct *work)
 {
-	synchronize_rcu_tasks();
-	check_all(false);
+	check_all(false, true);
 }
 
 /**
@@ -123,9 +244,11 @@ void hd_poll_start(unsigned int interval)
 	struct hd_knob *k;
 	int val;
 
+	mutex_lock(&hd_config_lock);
 	for (k = hd_knobs; k < hd_knobs_end; k++)
 		if (!hd_knob_read(k, &val))
-			WRITE_ONCE(k->seen, val);
+			k->seen = val;
+	mutex_unlock(&hd_config_lock);
 
 	poll_interval = interval;
 	if (interval)

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,7 @@
 
 #define HD_WRITE	"/tests/hd-write"
 #define SYSTEMD_SYSCTL	"/usr/lib/systemd/systemd-sysctl"
+#define TIMER_MIGRATION	"/proc/sys/kernel/timer_migration"
 
 /* Run argv; return its exit status, its pid through pidp. */
 static int run(char *const argv[], pid_t *pidp)
@@ -768,10 +770,24 @@ TEST_F(detect, offset_write_enforce)
 	sysctl_set("/proc/sys/kernel/sysctl_writes_strict", 1);
 }
 
+/* A knob's event count once it reaches @n, or after 4 s. */
+static int wait_events(const char *knob, int n)
+{
+	int i, got = sysfs_int(knob, "events");
+
+	for (i = 0; i < 40 && got < n; i++) {
+		usleep(100000);
+		got = sysfs_int(knob, "events");
+	}
+	return got;
+}
+
 /*
  * Warn mode and a write at a non-zero offset: the kernel ignores it while
  * sysctl_writes_strict is 1 (its default), so nothing may be reported;
- * with strict writes off it lands, and the periodic check reports it.
+ * with strict writes off it lands, and the check the probe queues reports
+ * it, also when writes through the handler came before it, one of them
+ * with the same value.
  */
 TEST_F(detect, offset_write_warn)
 {
@@ -788,15 +804,120 @@ TEST_F(detect, offset_write_warn)
 
 	ASSERT_EQ(0, sysctl_set("/proc/sys/kernel/sysctl_writes_strict", 0));
 	EXPECT_EQ(1, pwrite(fd, "0", 1, 1));
-	close(fd);
 	EXPECT_EQ(0, sysctl_get(KPTR_RESTRICT));
-	for (int i = 0; i < 40 && !sysfs_int("kptr_restrict", "events"); i++)
-		usleep(100000);
-	EXPECT_EQ(1, sysfs_int("kptr_restrict", "events"));
-	EXPECT_EQ(1, kmsg_count(self->kmsg,
+	EXPECT_EQ(1, wait_events("kptr_restrict", 1));
+
+	/* Again, after a raise through the handler. */
+	ASSERT_EQ(0, sysctl_set(KPTR_RESTRICT, 1));
+	EXPECT_EQ(1, pwrite(fd, "0", 1, 1));
+	EXPECT_EQ(2, wait_events("kptr_restrict", 2));
+
+	/* Again, after a lowering to 0 through the handler and a raise. */
+	ASSERT_EQ(0, sysctl_set(KPTR_RESTRICT, 1));
+	ASSERT_EQ(0, sysctl_set(KPTR_RESTRICT, 0));
+	ASSERT_EQ(0, sysctl_set(KPTR_RESTRICT, 1));
+	EXPECT_EQ(3, sysfs_int("kptr_restrict", "events"));
+	EXPECT_EQ(1, pwrite(fd, "0", 1, 1));
+	EXPECT_EQ(4, wait_events("kptr_restrict", 4));
+	close(fd);
+	EXPECT_EQ(3, kmsg_count(self->kmsg,
 				"kernel.kptr_restrict lowered 1 -> 0 by an unknown writer, found by the periodic check: warned",
 				NULL, 0));
 	sysctl_set("/proc/sys/kernel/sysctl_writes_strict", 1);
+}
+
+/* A write from a thread named hd_slow, which hd_squat's stall holds up. */
+struct slow_write {
+	const char *path;
+	int val;
+	int err;
+	double secs;
+	pthread_t t;
+};
+
+static void pin_to_cpu(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
+static void *slow_writer(void *arg)
+{
+	struct slow_write *w = arg;
+	struct timespec a, b;
+
+	prctl(PR_SET_NAME, "hd_slow");
+	pin_to_cpu(1);
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	w->err = sysctl_set(w->path, w->val);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	w->secs = b.tv_sec - a.tv_sec + (b.tv_nsec - a.tv_nsec) / 1e9;
+	return NULL;
+}
+
+static int slow_write_start(struct slow_write *w, const char *path, int val)
+{
+	*w = (struct slow_write){ .path = path, .val = val };
+	return -pthread_create(&w->t, NULL, slow_writer, w);
+}
+
+/*
+ * A write the probe let through reaches the handler's store up to 2.5 s
+ * later here (hd_squat stalls the handler's inner call, after our probe,
+ * before the store). The periodic check, once a second, must not report
+ * what it finds meanwhile: neither the old value a slow raise has not
+ * yet replaced, nor a slow lowering, reported at the probe, that lands
+ * after a quicker raise. Each lowering is one event, from the probe.
+ *
+ * The stalled writer holds CPU 1; the periodic check must run on CPU 0
+ * meanwhile, so the module is loaded from CPU 0 (where it sets the
+ * check's timer) and timers stay where they are set.
+ */
+TEST_F_TIMEOUT(detect, slow_write_reported_once, 60)
+{
+	struct slow_write w;
+	int migration = sysctl_get(TIMER_MIGRATION);
+
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		SKIP(return, "needs two CPUs");
+	pin_to_cpu(0);
+	if (migration > 0)
+		ASSERT_EQ(0, sysctl_set(TIMER_MIGRATION, 0));
+	/* First, so no handler runs while its probe is armed. */
+	ASSERT_EQ(0, hd_squat("stall=proc_dointvec_minmax stall_ms=2500"));
+	ASSERT_EQ(0, hd_load("poll_interval=1"));
+
+	ASSERT_EQ(0, sysctl_set(KPTR_RESTRICT, 0));
+	ASSERT_EQ(0, slow_write_start(&w, KPTR_RESTRICT, 1));
+	pthread_join(w.t, NULL);
+	ASSERT_EQ(0, w.err);
+	ASSERT_LE(2.4, w.secs) TH_LOG("the write was not held up");
+	sleep(2);
+	EXPECT_EQ(1, sysctl_get(KPTR_RESTRICT));
+	EXPECT_EQ(1, sysfs_int("kptr_restrict", "events"));
+
+	ASSERT_EQ(0, slow_write_start(&w, KPTR_RESTRICT, 0));
+	for (int i = 0; i < 20 && sysfs_int("kptr_restrict", "events") < 2; i++)
+		usleep(100000);
+	ASSERT_EQ(2, sysfs_int("kptr_restrict", "events"));
+	EXPECT_EQ(0, sysctl_set(KPTR_RESTRICT, 1));
+	pthread_join(w.t, NULL);
+	ASSERT_EQ(0, w.err);
+	ASSERT_LE(2.4, w.secs);
+	sleep(3);
+	EXPECT_EQ(0, sysctl_get(KPTR_RESTRICT))
+		TH_LOG("the slow write landed first");
+	EXPECT_EQ(2, sysfs_int("kptr_restrict", "events"));
+	EXPECT_EQ(2, kmsg_count(self->kmsg, "kernel.kptr_restrict lowered",
+				NULL, 0));
+	EXPECT_EQ(0, kmsg_count(self->kmsg, "found by the periodic check",
+				self->line, sizeof(self->line)))
+		TH_LOG("%s", self->line);
+	if (migration > 0)
+		sysctl_set(TIMER_MIGRATION, migration);
 }
 
 /* One write(2) of @pad blanks then @tail; 0 or -errno. */
