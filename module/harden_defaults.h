@@ -12,6 +12,7 @@
 
 #include <linux/atomic.h>
 #include <linux/bits.h>
+#include <linux/kernel.h>
 #include <linux/kobject.h>
 #include <linux/kprobes.h>
 #include <linux/mutex.h>
@@ -84,8 +85,8 @@ struct hd_event {
  *	under hd_config_lock
  * @passed: what the probe let on to the handler, so that the periodic
  *	check does not report again what the probe did: the value of the
- *	latest such write (high half) and, until the check takes them, a
- *	bit for each value written, with flags (low half, HD_PASSED_*)
+ *	latest such write (high half) and, until the check takes them,
+ *	bits for the values written (low half, see HD_PASSED_NVALS)
  * @detector: how lowerings are caught now
  * @hooked: @kp is registered
  * @raiser: the task writing the floor through the handler for us, so the
@@ -139,24 +140,31 @@ struct hd_knob {
 };
 
 /*
- * The low half of @passed: a bit for each value written (values 0-29),
- * and two flags. UNORDERED: a write went on while an earlier one had
- * perhaps not stored yet, or stored what was already there, so the order
- * they land in is unknown. LANDED: the check saw the latest write stored.
+ * The low half of @passed. For each value v the probe let through, bit v;
+ * and bit HD_PASSED_LATE + v when that write may store after a later
+ * one: it stored what was already there, or a later write found a value
+ * other than v, so v perhaps had not landed yet. LANDED: the check saw
+ * the latest write stored, so the next one cannot overtake it.
  */
-#define HD_PASSED_VALUES	GENMASK(29, 0)
-#define HD_PASSED_LANDED	BIT(30)
-#define HD_PASSED_UNORDERED	BIT(31)
+#define HD_PASSED_NVALS		14	/* values 0-13; the knobs go to 3 */
+#define HD_PASSED_VALUES	GENMASK(HD_PASSED_NVALS - 1, 0)
+#define HD_PASSED_LATE		HD_PASSED_NVALS
+#define HD_PASSED_LANDED	BIT(2 * HD_PASSED_NVALS)
 
-/* What the probe let through since the check took it: values, UNORDERED. */
+/* What the probe let through since the check took it. */
 static inline u32 hd_passed_bits(s64 passed)
 {
-	return (u32)passed & ~HD_PASSED_LANDED;
+	return lower_32_bits(passed) & ~HD_PASSED_LANDED;
 }
 
 static inline int hd_passed_last(s64 passed)
 {
-	return (int)(u32)((u64)passed >> 32);
+	return (int)upper_32_bits(passed);
+}
+
+static inline bool hd_passed_value(int val)
+{
+	return val >= 0 && val < HD_PASSED_NVALS;
 }
 
 #define HD_NR_KNOBS	3

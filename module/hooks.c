@@ -107,32 +107,34 @@ static noinline int hd_skip(void)
 }
 
 /*
- * Record for the periodic check a write of @val about to go on to the
- * handler at @data. Not one at a non-zero offset: the handler may or may
- * not store it (kernel.sysctl_writes_strict), and the check queued for it
- * must find it if it did.
+ * Record for the periodic check a write of @val the handler at @data is
+ * about to store, so the check takes it for no lowering of its own. That
+ * it has stored once an RCU-tasks grace period has passed holds because
+ * nothing on the handler's path from here to its store sleeps.
+ *
+ * Not a write at a non-zero offset: the handler stores it only with
+ * kernel.sysctl_writes_strict off, and then it went around the probe as
+ * far as the check is concerned (a lowering one queues the check).
  */
 static void note_passed(struct hd_knob *k, struct pt_regs *regs, int *data,
 			int val)
 {
 	s64 old, new;
+	int cur, last;
 	u32 bits;
-	int cur;
 
-	if (*hd_handler_ppos(regs))
+	if (*hd_handler_ppos(regs) || !hd_passed_value(val))
 		return;
 	old = atomic64_read(&k->passed);
 	do {
 		bits = hd_passed_bits(old) | BIT(val);
 		cur = READ_ONCE(*data);
-		/*
-		 * Unless the check saw the previous write stored, a value
-		 * other than the one it wrote may mean it has not stored
-		 * yet, and may land after this one.
-		 */
-		if (cur == val || (!(old & HD_PASSED_LANDED) &&
-				   cur != hd_passed_last(old)))
-			bits |= HD_PASSED_UNORDERED;
+		last = hd_passed_last(old);
+		if (cur == val)
+			bits |= BIT(HD_PASSED_LATE + val);
+		if (!(old & HD_PASSED_LANDED) && cur != last &&
+		    hd_passed_value(last))
+			bits |= BIT(HD_PASSED_LATE + last);
 		new = (s64)((u64)(u32)val << 32 | bits);
 	} while (!atomic64_try_cmpxchg(&k->passed, &old, new));
 	/* Fully ordered: the check sees the record before the store. */
@@ -177,24 +179,23 @@ static int hook_pre(struct kprobe *p, struct pt_regs *regs)
 
 	old = READ_ONCE(*data);
 	if (unlikely(READ_ONCE(k->raiser) == current)) {
-		if (old < new) {
-			note_passed(k, regs, data, new);
-			return 0;	/* our raise: let it store */
+		if (old >= new) {
+			WRITE_ONCE(k->raise_skipped, true);
+			instruction_pointer_set(regs, (unsigned long)hd_skip);
+			return 1;	/* raised meanwhile: never lower it */
 		}
-		WRITE_ONCE(k->raise_skipped, true);
-		instruction_pointer_set(regs, (unsigned long)hd_skip);
-		return 1;	/* raised meanwhile: never lower it */
+		/* Our raise: let it store. */
+	} else if (!handler_stores(k, old, new)) {
+		return 0;
 	}
-	if (!handler_stores(k, old, new))
+	/* The handler refuses a writer without the capability itself. */
+	if (!ns_capable_noaudit(&init_user_ns, k->cap))
 		return 0;
 	floor = READ_ONCE(k->floor);
 	if (new >= floor) {
 		note_passed(k, regs, data, new);
 		return 0;
 	}
-	/* The handler refuses a writer without the capability itself. */
-	if (!ns_capable_noaudit(&init_user_ns, k->cap))
-		return 0;
 
 	mode = READ_ONCE(hd_mode);
 	if (mode == HD_MODE_WARN) {
@@ -282,8 +283,8 @@ static void hook_one(struct hd_knob *k)
 	}
 	/* Where the record starts, unless a write came through already. */
 	atomic64_cmpxchg(&k->passed, 0,
-			 (s64)((u64)(u32)READ_ONCE(*k->data) << 32 |
-			       HD_PASSED_LANDED));
+			 (s64)((u64)(u32)READ_ONCE(*k->data) << 32) |
+			 HD_PASSED_LANDED);
 	k->hooked = true;
 	k->detector = HD_DETECT_KPROBE;
 	pr_info("%s watched by a kprobe on %s\n", k->sysctl, k->handler);

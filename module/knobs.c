@@ -268,6 +268,7 @@ int hd_knob_raise(struct hd_knob *k, const char *why)
 	}
 	if (READ_ONCE(k->raise_skipped))
 		return 0;	/* someone raised it higher meanwhile */
+	lockdep_assert_held(&hd_config_lock);
 	k->seen = floor;
 	pr_info("%s raised %d -> %d %s\n", k->sysctl, old, floor, why);
 	return 1;

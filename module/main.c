@@ -288,7 +288,7 @@ static void apply_floor(struct hd_knob *k)
 static int __init hd_init(void)
 {
 	struct hd_knob *k;
-	int i, err;
+	int i, err, val;
 
 	err = check_params();
 	if (err)
@@ -300,6 +300,13 @@ static int __init hd_init(void)
 	err = hd_knobs_open();
 	if (err)
 		return err;
+	/*
+	 * Before the probes arrive: a write already inside a handler then
+	 * may land later, and the check queued below must see a change.
+	 */
+	for (k = hd_knobs; k < hd_knobs_end; k++)
+		if (!hd_knob_read(k, &val))
+			k->seen = val;
 
 	/* Watch first, so nothing slips between the raise and the hook. */
 	hd_hooks_register(param_use_kprobes.value);

@@ -3,9 +3,10 @@
  * The periodic check: every few seconds, compare each knob with its floor.
  *
  * For a knob without a hook it is the whole detection; for a hooked knob
- * it catches what went around the handler (a direct write to the
- * variable). In enforce and lock mode what it finds below the floor is
- * put back, through the sysctl file like any other raise.
+ * it catches what went around the probe: a direct write to the variable,
+ * a write at a non-zero offset, a write already inside the handler when
+ * the probe arrived. In enforce and lock mode what it finds below the
+ * floor is put back, through the sysctl file like any other raise.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -25,10 +26,7 @@ static DECLARE_DELAYED_WORK(poll_work, poll_fn);
 static void once_fn(struct work_struct *work);
 static DECLARE_WORK(once_work, once_fn);
 
-/* One check at a time: each takes the probes' records for itself. */
-static DEFINE_MUTEX(check_lock);
-
-/* Writes going on through a probe make a check wait; it gives up after: */
+/* Readings a check takes while writes keep going through a probe. */
 #define HD_CHECK_TRIES	3
 
 /*
@@ -46,12 +44,8 @@ struct hd_reading {
 /* Take the probe's bits, leaving the latest value and LANDED. */
 static u32 take_bits(struct hd_knob *k)
 {
-	s64 s = atomic64_read(&k->passed);
-
-	while (!atomic64_try_cmpxchg(&k->passed, &s,
-				     s & ~(s64)hd_passed_bits(s)))
-		;
-	return hd_passed_bits(s);
+	return hd_passed_bits(atomic64_fetch_andnot(~(s64)HD_PASSED_LANDED &
+						    U32_MAX, &k->passed));
 }
 
 /*
@@ -66,13 +60,13 @@ static bool went_around(const struct hd_reading *r, int seen)
 	if (!(r->bits & HD_PASSED_VALUES))
 		return val != seen;
 	/* No write through the probe carried this value. */
-	if (val < 0 || val > 29 || !(r->bits & BIT(val)))
+	if (!hd_passed_value(val) || !(r->bits & BIT(val)))
 		return true;
 	/*
-	 * One did; the latest of them stored last unless they overlapped,
-	 * so a different value came after it, around the probe.
+	 * One did. Unless it may have stored after the latest one, this
+	 * value came after the latest, around the probe.
 	 */
-	return val != r->last && !(r->bits & HD_PASSED_UNORDERED);
+	return val != r->last && !(r->bits & BIT(HD_PASSED_LATE + val));
 }
 
 static void check_knob(struct hd_knob *k, const struct hd_reading *r)
@@ -100,7 +94,7 @@ static void check_knob(struct hd_knob *k, const struct hd_reading *r)
 		return;
 	}
 
-	/* Nothing that went through a hook can be below floor here. */
+	/* Enforce and lock: whatever is below the floor goes back up. */
 	hd_event_found(k, old, r->val, HD_ACT_RESTORED);
 	hd_knob_raise(k, "by the periodic check");
 }
@@ -186,9 +180,9 @@ static void check_all(bool hooks, bool grace)
 	struct hd_knob *k;
 	int i;
 
-	mutex_lock(&check_lock);
-	read_settled(r, grace);
+	/* The reading is judged under the mode and floor it was taken in. */
 	mutex_lock(&hd_config_lock);
+	read_settled(r, grace);
 	for (i = 0; i < HD_NR_KNOBS; i++) {
 		k = &hd_knobs[i];
 		if (!k->file)
@@ -198,7 +192,6 @@ static void check_all(bool hooks, bool grace)
 		check_knob(k, &r[i]);
 	}
 	mutex_unlock(&hd_config_lock);
-	mutex_unlock(&check_lock);
 }
 
 static void poll_fn(struct work_struct *work)
@@ -241,15 +234,6 @@ void hd_poll_once_cancel(void)
  */
 void hd_poll_start(unsigned int interval)
 {
-	struct hd_knob *k;
-	int val;
-
-	mutex_lock(&hd_config_lock);
-	for (k = hd_knobs; k < hd_knobs_end; k++)
-		if (!hd_knob_read(k, &val))
-			k->seen = val;
-	mutex_unlock(&hd_config_lock);
-
 	poll_interval = interval;
 	if (interval)
 		schedule_delayed_work(&poll_work, interval * HZ);

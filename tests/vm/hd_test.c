@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <linux/capability.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -393,4 +394,14 @@ int kallsyms_shows(void *arg)
 	if (n < 50)
 		return 101;
 	return real ? 1 : 0;
+}
+
+int drop_all_caps(void)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[2] = { { 0 } };
+
+	return syscall(SYS_capset, &hdr, data) ? -errno : 0;
 }

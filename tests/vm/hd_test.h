@@ -65,6 +65,8 @@ void hammer_stop(struct hammer *h);
 
 /* Run fn(arg) in a child as uid/gid, return its exit status or -errno. */
 int run_as(uid_t uid, int (*fn)(void *), void *arg);
+/* Drop every capability of the calling process: 0 or -errno. */
+int drop_all_caps(void);
 
 /*
  * An unprivileged process attaches to a process that is not its child,

@@ -6,7 +6,6 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <linux/capability.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -253,14 +252,10 @@ TEST_F(sysfs, other_netns)
 /* Root with every capability dropped: what the kernel refuses, we do too. */
 static int capless(void *arg)
 {
-	struct __user_cap_header_struct hdr = {
-		.version = _LINUX_CAPABILITY_VERSION_3,
-	};
-	struct __user_cap_data_struct data[2] = { { 0 } };
 	char buf[64];
 
 	(void)arg;
-	if (syscall(SYS_capset, &hdr, data))
+	if (drop_all_caps())
 		return 100;
 	if (read_str(BPF_JIT_HARDEN, buf, sizeof(buf)) != -EPERM)
 		return 1;	/* the kernel's own refusal, for reference */

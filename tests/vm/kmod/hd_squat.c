@@ -20,10 +20,10 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/delay.h>
 #include <linux/ftrace.h>
 #include <linux/kobject.h>
 #include <linux/kprobes.h>
+#include <linux/ktime.h>
 #include <linux/module.h>
 #include <linux/sched.h>
 #include <linux/string.h>
@@ -64,10 +64,15 @@ static struct ftrace_ops squat_ops = {
 static int stall_pre(struct kprobe *p, struct pt_regs *regs)
 {
 	char comm[TASK_COMM_LEN];
+	u64 end;
 
 	get_task_comm(comm, current);
-	if (!strcmp(comm, stall_comm))
-		mdelay(stall_ms);
+	if (strcmp(comm, stall_comm))
+		return 0;
+	/* By the clock, not mdelay(): TCG's delay calibration drifts. */
+	end = ktime_get_ns() + (u64)stall_ms * NSEC_PER_MSEC;
+	while (ktime_get_ns() < end)
+		cpu_relax();
 	return 0;
 }
 
