@@ -114,7 +114,8 @@ static noinline int hd_skip(void)
  *
  * Not a write at a non-zero offset: the handler stores it only with
  * kernel.sysctl_writes_strict off, and then it went around the probe as
- * far as the check is concerned (a lowering one queues the check).
+ * far as the check is concerned (in warn mode a lowering one queues the
+ * check; enforce refuses it).
  */
 static void note_passed(struct hd_knob *k, struct pt_regs *regs, int *data,
 			int val)

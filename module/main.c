@@ -167,7 +167,8 @@ static int check_params(void)
  * which waits as long for the same reason. Then raise what they left
  * below: @k alone, or every knob when @k is NULL.
  *
- * Context: may sleep for a grace period (a quarter of a second or so).
+ * Context: hd_config_lock held; sleeps for a grace period (a quarter of
+ * a second or so under emulation).
  */
 static void settle(struct hd_knob *k, const char *why)
 {
@@ -199,13 +200,15 @@ static int enter_lock(void)
  * Leaving lock mode is refused. Entering enforce or lock raises any knob
  * that warn mode let drop, since below-floor is then impossible.
  *
- * Return: 0, or -EPERM when locked.
+ * Return: 0, -EPERM when locked, or -EINTR if killed while waiting.
  */
 int hd_set_mode(int mode)
 {
 	int old, err = 0;
 
-	mutex_lock(&hd_config_lock);
+	/* A check may hold the lock for a few grace periods. */
+	if (mutex_lock_killable(&hd_config_lock))
+		return -EINTR;
 	old = hd_mode;
 	if (old == HD_MODE_LOCK && mode != HD_MODE_LOCK) {
 		err = -EPERM;
@@ -238,13 +241,15 @@ out:
  * A higher floor applies at once: the knob is raised to it. A lower one
  * is refused in lock mode.
  *
- * Return: 0, -EPERM when locked, or the raise's error.
+ * Return: 0, -EPERM when locked, -EINTR if killed while waiting, or
+ * the raise's error.
  */
 int hd_set_floor(struct hd_knob *k, int floor)
 {
 	int old, err = 0;
 
-	mutex_lock(&hd_config_lock);
+	if (mutex_lock_killable(&hd_config_lock))
+		return -EINTR;
 	old = k->floor;
 	if (floor < old && hd_mode == HD_MODE_LOCK) {
 		err = -EPERM;
@@ -321,14 +326,16 @@ static int __init hd_init(void)
 	hd_poll_start(param_poll_interval.value);
 	/* A write already inside a handler when we hooked it lands now. */
 	hd_poll_once();
+	/* The sysfs files are there: a mode write may come meanwhile. */
+	mutex_lock(&hd_config_lock);
 	for (k = hd_knobs; k < hd_knobs_end; k++)
 		if (k->detector == HD_DETECT_POLL)
 			hd_poll_ensure("a knob has no hook");
-	if (hd_mode == HD_MODE_LOCK) {
+	if (param_mode.value == HD_MODE_LOCK)
 		err = enter_lock();
-		if (err)
-			goto err_sysfs;
-	}
+	mutex_unlock(&hd_config_lock);
+	if (err)
+		goto err_sysfs;
 
 	pr_info("loaded, version %s, mode %s\n", HD_VERSION,
 		hd_mode_names[hd_mode]);

@@ -171,6 +171,21 @@ static void check_hook(struct hd_knob *k)
 }
 
 /*
+ * Enforce and lock put back whatever is below the floor, whoever wrote
+ * it: a plain reading will do, and the probe's record waits for warn.
+ */
+static void read_now(struct hd_reading *r)
+{
+	int i;
+
+	for (i = 0; i < HD_NR_KNOBS; i++) {
+		r[i] = (struct hd_reading){ .settled = true };
+		if (hd_knobs[i].file)
+			r[i].read = !hd_knob_read(&hd_knobs[i], &r[i].val);
+	}
+}
+
+/*
  * @hooks: also ask each probe whether it still fires
  * @grace: wait for a grace period even if no write went through a probe
  */
@@ -182,7 +197,10 @@ static void check_all(bool hooks, bool grace)
 
 	/* The reading is judged under the mode and floor it was taken in. */
 	mutex_lock(&hd_config_lock);
-	read_settled(r, grace);
+	if (hd_mode == HD_MODE_WARN)
+		read_settled(r, grace);
+	else
+		read_now(r);
 	for (i = 0; i < HD_NR_KNOBS; i++) {
 		k = &hd_knobs[i];
 		if (!k->file)
@@ -243,10 +261,11 @@ void hd_poll_start(unsigned int interval)
  * hd_poll_ensure() - make sure the periodic check runs
  * @why: for the log line, when it was off and is now started
  *
- * Called with hd_config_lock held, or before anything else runs.
+ * Context: hd_config_lock held.
  */
 void hd_poll_ensure(const char *why)
 {
+	lockdep_assert_held(&hd_config_lock);
 	if (poll_interval)
 		return;
 	pr_notice("periodic check on, every %d s: %s\n", HD_POLL_DEFAULT, why);
