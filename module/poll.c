@@ -197,10 +197,14 @@ static void check_all(bool hooks, bool grace)
 
 	/* The reading is judged under the mode and floor it was taken in. */
 	mutex_lock(&hd_config_lock);
-	if (hd_mode == HD_MODE_WARN)
+	if (hd_mode == HD_MODE_WARN) {
 		read_settled(r, grace);
-	else
+	} else {
+		/* Still let a write the caller knows of land first. */
+		if (grace)
+			synchronize_rcu_tasks();
 		read_now(r);
+	}
 	for (i = 0; i < HD_NR_KNOBS; i++) {
 		k = &hd_knobs[i];
 		if (!k->file)

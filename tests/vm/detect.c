@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -845,44 +844,6 @@ TEST_F(detect, offset_write_warn)
 	sysctl_set("/proc/sys/kernel/sysctl_writes_strict", 1);
 }
 
-/* A write from a thread named hd_slow, which hd_squat's stall holds up. */
-struct slow_write {
-	const char *path;
-	int val;
-	int err;
-	double secs;
-	pthread_t t;
-};
-
-static void pin_to_cpu(int cpu)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	sched_setaffinity(0, sizeof(set), &set);
-}
-
-static void *slow_writer(void *arg)
-{
-	struct slow_write *w = arg;
-	struct timespec a, b;
-
-	prctl(PR_SET_NAME, "hd_slow");
-	pin_to_cpu(1);
-	clock_gettime(CLOCK_MONOTONIC, &a);
-	w->err = sysctl_set(w->path, w->val);
-	clock_gettime(CLOCK_MONOTONIC, &b);
-	w->secs = b.tv_sec - a.tv_sec + (b.tv_nsec - a.tv_nsec) / 1e9;
-	return NULL;
-}
-
-static int slow_write_start(struct slow_write *w, const char *path, int val)
-{
-	*w = (struct slow_write){ .path = path, .val = val };
-	return -pthread_create(&w->t, NULL, slow_writer, w);
-}
-
 /*
  * A write the probe let through reaches the handler's store up to 2.5 s
  * later here (hd_squat stalls the handler's inner call, after our probe,
@@ -910,21 +871,19 @@ TEST_F_TIMEOUT(detect, slow_write_reported_once, 60)
 	ASSERT_EQ(0, hd_load("poll_interval=1"));
 
 	ASSERT_EQ(0, sysctl_set(KPTR_RESTRICT, 0));
-	ASSERT_EQ(0, slow_write_start(&w, KPTR_RESTRICT, 1));
-	pthread_join(w.t, NULL);
-	ASSERT_EQ(0, w.err);
+	ASSERT_EQ(0, slow_write_start(&w, KPTR_RESTRICT, "1"));
+	ASSERT_EQ(0, slow_write_join(&w));
 	ASSERT_LE(2.4, w.secs) TH_LOG("the write was not held up");
 	sleep(2);
 	EXPECT_EQ(1, sysctl_get(KPTR_RESTRICT));
 	EXPECT_EQ(1, sysfs_int("kptr_restrict", "events"));
 
-	ASSERT_EQ(0, slow_write_start(&w, KPTR_RESTRICT, 0));
+	ASSERT_EQ(0, slow_write_start(&w, KPTR_RESTRICT, "0"));
 	for (int i = 0; i < 20 && sysfs_int("kptr_restrict", "events") < 2; i++)
 		usleep(100000);
 	ASSERT_EQ(2, sysfs_int("kptr_restrict", "events"));
 	EXPECT_EQ(0, sysctl_set(KPTR_RESTRICT, 1));
-	pthread_join(w.t, NULL);
-	ASSERT_EQ(0, w.err);
+	ASSERT_EQ(0, slow_write_join(&w));
 	ASSERT_LE(2.4, w.secs);
 	sleep(3);
 	EXPECT_EQ(0, sysctl_get(KPTR_RESTRICT))

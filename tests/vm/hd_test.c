@@ -2,6 +2,7 @@
 /* Helpers for the in-VM test programs; see hd_test.h. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <linux/capability.h>
@@ -13,6 +14,7 @@
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "hd_test.h"
@@ -404,4 +406,40 @@ int drop_all_caps(void)
 	struct __user_cap_data_struct data[2] = { { 0 } };
 
 	return syscall(SYS_capset, &hdr, data) ? -errno : 0;
+}
+
+void pin_to_cpu(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
+static void *slow_writer(void *arg)
+{
+	struct slow_write *w = arg;
+	struct timespec a, b;
+
+	prctl(PR_SET_NAME, "hd_slow");
+	pin_to_cpu(1);
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	w->err = write_str(w->path, w->val);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	w->secs = b.tv_sec - a.tv_sec + (b.tv_nsec - a.tv_nsec) / 1e9;
+	w->done = 1;
+	return NULL;
+}
+
+int slow_write_start(struct slow_write *w, const char *path, const char *val)
+{
+	*w = (struct slow_write){ .path = path, .val = val };
+	return -pthread_create(&w->t, NULL, slow_writer, w);
+}
+
+int slow_write_join(struct slow_write *w)
+{
+	pthread_join(w->t, NULL);
+	return w->err;
 }

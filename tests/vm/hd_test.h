@@ -63,6 +63,27 @@ struct hammer {
 int hammer_start(struct hammer *h, const char *path, const char *val);
 void hammer_stop(struct hammer *h);
 
+/* Run the calling thread on @cpu only. */
+void pin_to_cpu(int cpu);
+
+/*
+ * write_str(@path, @val) from a thread named hd_slow on CPU 1, which the
+ * test module's stall= holds up; @secs is how long the write took.
+ */
+struct slow_write {
+	const char *path;
+	const char *val;
+	int err;
+	double secs;
+	volatile int done;
+	pthread_t t;
+};
+
+int slow_write_start(struct slow_write *w, const char *path,
+		     const char *val);
+/* Wait for it; its write_str() result. */
+int slow_write_join(struct slow_write *w);
+
 /* Run fn(arg) in a child as uid/gid, return its exit status or -errno. */
 int run_as(uid_t uid, int (*fn)(void *), void *arg);
 /* Drop every capability of the calling process: 0 or -errno. */

@@ -311,6 +311,110 @@ static int load_in_chroot(void *arg)
 	return load_fd(arg);
 }
 
+/*
+ * kptr_restrict at 1, then a write of 0 held inside its handler (by the
+ * test module) while the module loads: the write is past the probe's
+ * place before the probe is there. 0, or -EAGAIN when the write landed
+ * before the load returned (arm64 arms a probe under stop_machine, which
+ * waits for the stalled CPU).
+ */
+static int load_during_write(const char *params, struct slow_write *w)
+{
+	int err;
+
+	pin_to_cpu(0);
+	err = sysctl_set(KPTR_RESTRICT, 1);
+	if (!err)
+		err = hd_squat("stall=proc_dointvec_minmax stall_ms=5000");
+	if (!err)
+		err = slow_write_start(w, KPTR_RESTRICT, "0");
+	if (err)
+		return err;
+	sleep(1);
+	err = hd_load(params);
+	if (!err && w->done)
+		err = -EAGAIN;
+	if (slow_write_join(w) && !err)
+		err = -EIO;
+	return err;
+}
+
+/* The event count of kptr_restrict once it is @n, or after 8 s. */
+static int kptr_events(int n)
+{
+	int i, got = sysfs_int("kptr_restrict", "events");
+
+	for (i = 0; i < 80 && got < n; i++) {
+		usleep(100000);
+		got = sysfs_int("kptr_restrict", "events");
+	}
+	return got;
+}
+
+/*
+ * The check queued at load finds such a write once it has landed, with
+ * the periodic check off: reported in warn mode, put back in enforce.
+ */
+TEST_F(load, write_in_flight_at_load)
+{
+	struct slow_write w;
+	int err;
+
+	err = load_during_write("poll_interval=0", &w);
+	if (err == -EAGAIN)
+		SKIP(return, "the load waited for the held write");
+	ASSERT_EQ(0, err);
+	ASSERT_LE(4.9, w.secs) TH_LOG("the write was not held up");
+	EXPECT_EQ(0, sysctl_get(KPTR_RESTRICT));
+	EXPECT_EQ(1, kptr_events(1));
+	EXPECT_EQ(1, kmsg_count(self->kmsg,
+				"kernel.kptr_restrict lowered 1 -> 0 by an unknown writer, found by the periodic check: warned",
+				NULL, 0));
+}
+
+TEST_F(load, write_in_flight_at_load_enforce)
+{
+	struct slow_write w;
+	int err;
+
+	err = load_during_write("poll_interval=0 mode=enforce", &w);
+	if (err == -EAGAIN)
+		SKIP(return, "the load waited for the held write");
+	ASSERT_EQ(0, err);
+	ASSERT_LE(4.9, w.secs) TH_LOG("the write was not held up");
+	EXPECT_EQ(1, kptr_events(1));
+	EXPECT_EQ(1, sysctl_get(KPTR_RESTRICT));
+	EXPECT_EQ(1, kmsg_count(self->kmsg,
+				"kernel.kptr_restrict lowered 1 -> 0 by an unknown writer, found by the periodic check: restored",
+				NULL, 0));
+}
+
+/*
+ * The module's own raise reads the value, then writes the floor. A raise
+ * by someone else in between, higher than the floor, must stay: here
+ * the floor write (from hd_slow) is held up on its way to the handler
+ * while kptr_restrict is set to 2.
+ */
+TEST_F(load, own_raise_never_lowers)
+{
+	struct slow_write w;
+
+	ASSERT_EQ(0, hd_squat("stall=proc_sys_write stall_ms=2500"));
+	ASSERT_EQ(0, hd_load("kptr_restrict=0 poll_interval=0"));
+	EXPECT_EQ(0, sysctl_get(KPTR_RESTRICT));
+	pin_to_cpu(0);
+	ASSERT_EQ(0, slow_write_start(&w, HD_SYSFS "/kptr_restrict/floor",
+				      "1"));
+	sleep(1);
+	ASSERT_EQ(0, sysctl_set(KPTR_RESTRICT, 2));
+	ASSERT_EQ(0, slow_write_join(&w));
+	ASSERT_LE(2.4, w.secs) TH_LOG("the raise was not held up");
+	EXPECT_EQ(1, sysfs_int("kptr_restrict", "floor"));
+	EXPECT_EQ(2, sysctl_get(KPTR_RESTRICT));
+	EXPECT_EQ(0, kmsg_count(self->kmsg, "kernel.kptr_restrict raised",
+				NULL, 0));
+}
+
 /* Where modprobe runs does not change what the module finds. */
 TEST_F(load, from_netns_and_chroot)
 {
