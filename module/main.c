@@ -324,8 +324,6 @@ static int __init hd_init(void)
 	if (err)
 		goto err_hooks;
 	hd_poll_start(param_poll_interval.value);
-	/* A write already inside a handler when we hooked it lands now. */
-	hd_poll_once();
 	/* The sysfs files are there: a mode write may come meanwhile. */
 	mutex_lock(&hd_config_lock);
 	for (k = hd_knobs; k < hd_knobs_end; k++)
@@ -336,6 +334,11 @@ static int __init hd_init(void)
 	mutex_unlock(&hd_config_lock);
 	if (err)
 		goto err_sysfs;
+	/*
+	 * A write already inside a handler when we hooked it lands later:
+	 * a check finds it, without holding up the load meanwhile.
+	 */
+	hd_poll_once();
 
 	pr_info("loaded, version %s, mode %s\n", HD_VERSION,
 		hd_mode_names[hd_mode]);

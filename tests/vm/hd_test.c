@@ -428,7 +428,6 @@ static void *slow_writer(void *arg)
 	w->err = write_str(w->path, w->val);
 	clock_gettime(CLOCK_MONOTONIC, &b);
 	w->secs = b.tv_sec - a.tv_sec + (b.tv_nsec - a.tv_nsec) / 1e9;
-	w->done = 1;
 	return NULL;
 }
 

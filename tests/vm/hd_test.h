@@ -75,7 +75,6 @@ struct slow_write {
 	const char *val;
 	int err;
 	double secs;
-	volatile int done;
 	pthread_t t;
 };
 
