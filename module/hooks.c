@@ -120,7 +120,6 @@ static noinline int hd_skip(void)
 static void note_passed(struct hd_knob *k, struct pt_regs *regs, int *data,
 			int val)
 {
-	bool capable = false;
 	s64 old, new;
 	int cur, last;
 	u32 bits;
@@ -138,17 +137,6 @@ static void note_passed(struct hd_knob *k, struct pt_regs *regs, int *data,
 		    hd_passed_value(last))
 			bits |= BIT(HD_PASSED_LATE + last);
 		new = (s64)((u64)(u32)val << 32 | bits);
-		/*
-		 * Writes mostly repeat what the record holds: then leave it
-		 * alone. A check taking it meanwhile still waits for this
-		 * write to store.
-		 */
-		if (new == old)
-			return;
-		/* The handler refuses a writer without the capability. */
-		if (!capable && !ns_capable_noaudit(&init_user_ns, k->cap))
-			return;
-		capable = true;
 	} while (!atomic64_try_cmpxchg(&k->passed, &old, new));
 	/* Fully ordered: the check sees the record before the store. */
 }
@@ -201,14 +189,14 @@ static int hook_pre(struct kprobe *p, struct pt_regs *regs)
 	} else if (!handler_stores(k, old, new)) {
 		return 0;
 	}
+	/* The handler refuses a writer without the capability itself. */
+	if (!ns_capable_noaudit(&init_user_ns, k->cap))
+		return 0;
 	floor = READ_ONCE(k->floor);
 	if (new >= floor) {
 		note_passed(k, regs, data, new);
 		return 0;
 	}
-	/* The handler refuses a writer without the capability itself. */
-	if (!ns_capable_noaudit(&init_user_ns, k->cap))
-		return 0;
 
 	mode = READ_ONCE(hd_mode);
 	if (mode == HD_MODE_WARN) {
