@@ -357,35 +357,36 @@ static int kptr_events(int n)
 /*
  * The check queued at load finds such a write once it has landed, with
  * the periodic check off: reported in warn mode, put back in enforce.
+ * @want: the value it leaves; @action: the log line's last word.
  */
-TEST_F(load, write_in_flight_at_load)
+static void in_flight_found(struct __test_metadata *_metadata, int kmsg,
+			    const char *params, int want, const char *action)
 {
+	char line[160];
 	struct slow_write w;
 
-	ASSERT_EQ(0, load_during_write("poll_interval=0", &w));
+	ASSERT_EQ(0, load_during_write(params, &w));
 	ASSERT_LE(4.9, w.secs) TH_LOG("the write was not held up");
-	if (kmsg_count(self->kmsg, RAISED_AT_LOAD, NULL, 0))
+	if (kmsg_count(kmsg, RAISED_AT_LOAD, NULL, 0))
 		SKIP(return, "the write landed while the probe was armed");
-	EXPECT_EQ(0, sysctl_get(KPTR_RESTRICT));
 	EXPECT_EQ(1, kptr_events(1));
-	EXPECT_EQ(1, kmsg_count(self->kmsg,
-				"kernel.kptr_restrict lowered 1 -> 0 by an unknown writer, found by the periodic check: warned",
-				NULL, 0));
+	EXPECT_EQ(want, sysctl_get(KPTR_RESTRICT));
+	snprintf(line, sizeof(line),
+		 "kernel.kptr_restrict lowered 1 -> 0 by an unknown writer, found by the periodic check: %s",
+		 action);
+	EXPECT_EQ(1, kmsg_count(kmsg, line, NULL, 0));
+}
+
+TEST_F(load, write_in_flight_at_load)
+{
+	in_flight_found(_metadata, self->kmsg, "poll_interval=0", 0,
+			"warned");
 }
 
 TEST_F(load, write_in_flight_at_load_enforce)
 {
-	struct slow_write w;
-
-	ASSERT_EQ(0, load_during_write("poll_interval=0 mode=enforce", &w));
-	ASSERT_LE(4.9, w.secs) TH_LOG("the write was not held up");
-	if (kmsg_count(self->kmsg, RAISED_AT_LOAD, NULL, 0))
-		SKIP(return, "the write landed while the probe was armed");
-	EXPECT_EQ(1, kptr_events(1));
-	EXPECT_EQ(1, sysctl_get(KPTR_RESTRICT));
-	EXPECT_EQ(1, kmsg_count(self->kmsg,
-				"kernel.kptr_restrict lowered 1 -> 0 by an unknown writer, found by the periodic check: restored",
-				NULL, 0));
+	in_flight_found(_metadata, self->kmsg, "poll_interval=0 mode=enforce",
+			1, "restored");
 }
 
 /*
